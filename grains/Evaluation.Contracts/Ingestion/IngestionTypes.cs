@@ -1,0 +1,92 @@
+using Evaluation.Contracts.Registry;
+
+namespace Evaluation.Contracts.Ingestion;
+
+/// <summary>Contact details of a real-name rater. Personal data: encrypted at rest, never published.</summary>
+[GenerateSerializer, Immutable, Alias("Contact")]
+public sealed record Contact(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? Phone);
+
+/// <summary>
+/// One rating as the API parsed it. Fields are nullable because validation, not parsing,
+/// decides what is missing, so every problem of an item is reported at once.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("EvaluationInput")]
+public sealed record EvaluationInput(
+    [property: Id(0)] string? Id,
+    [property: Id(1)] string? InstitutionId,
+    [property: Id(2)] string? ServiceItem,
+    [property: Id(3)] string? Channel,
+    [property: Id(4)] int? Level,
+    [property: Id(5)] IReadOnlyList<string>? Tags,
+    [property: Id(6)] string? Comment,
+    [property: Id(7)] bool RealName,
+    [property: Id(8)] Contact? Contact,
+    [property: Id(9)] DateTimeOffset? OccurredAt);
+
+/// <summary>One handled service (办件) as the API parsed it; sent again with CompletedAt it completes the record.</summary>
+[GenerateSerializer, Immutable, Alias("ServiceRecordInput")]
+public sealed record ServiceRecordInput(
+    [property: Id(0)] string? Id,
+    [property: Id(1)] string? InstitutionId,
+    [property: Id(2)] string? ServiceItem,
+    [property: Id(3)] string? Channel,
+    [property: Id(4)] DateTimeOffset? AcceptedAt,
+    [property: Id(5)] DateTimeOffset? CompletedAt);
+
+[GenerateSerializer, Immutable, Alias("FieldError")]
+public sealed record FieldError(
+    [property: Id(0)] string Field,
+    [property: Id(1)] string Message);
+
+public enum ItemStatus
+{
+    Accepted = 0,
+    Duplicate = 1,
+    Rejected = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("ItemResult")]
+public sealed record ItemResult(
+    [property: Id(0)] string? Id,
+    [property: Id(1)] ItemStatus Status,
+    [property: Id(2)] IReadOnlyList<FieldError> Errors);
+
+[GenerateSerializer, Immutable, Alias("BatchResult")]
+public sealed record BatchResult(
+    [property: Id(0)] int Accepted,
+    [property: Id(1)] int Duplicates,
+    [property: Id(2)] int Rejected,
+    [property: Id(3)] IReadOnlyList<ItemResult> Results)
+{
+    public static BatchResult From(IReadOnlyList<ItemResult> results) => new(
+        results.Count(r => r.Status == ItemStatus.Accepted),
+        results.Count(r => r.Status == ItemStatus.Duplicate),
+        results.Count(r => r.Status == ItemStatus.Rejected),
+        results);
+}
+
+/// <summary>What the log records; kept small because every event travels to its institution grain.</summary>
+public enum LoggedEventKind : short
+{
+    Evaluation = 0,
+    ServiceOpened = 1,
+    ServiceCompleted = 2,
+}
+
+/// <summary>
+/// An event as committed to the log. <see cref="Position"/> numbers the events of one institution
+/// 1, 2, 3, … without gaps, so an institution grain knows exactly which events it has applied.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("LoggedEvent")]
+public sealed record LoggedEvent(
+    [property: Id(0)] long Position,
+    [property: Id(1)] LoggedEventKind Kind,
+    [property: Id(2)] DateOnly Day,
+    [property: Id(3)] Channel Channel,
+    [property: Id(4)] IpDomain Domain,
+    [property: Id(5)] byte Level,
+    [property: Id(6)] bool OnTime,
+    [property: Id(7)] double HandlingHours,
+    [property: Id(8)] bool HadOpen);

@@ -1,0 +1,93 @@
+using Evaluation.Contracts.Registry;
+
+namespace Evaluation.Contracts.Measures;
+
+/// <summary>The windows every measure is given for; "today" and day buckets are Asia/Shanghai days.</summary>
+public static class Windows
+{
+    public const string Today = "today";
+    public const string Days7 = "d7";
+    public const string Days30 = "d30";
+    public const string Days90 = "d90";
+
+    public static readonly IReadOnlyList<(string Name, int Days)> All =
+        [(Today, 1), (Days7, 7), (Days30, 30), (Days90, 90)];
+}
+
+/// <summary>Rating measures of one window. Rates are fractions 0..1, scores 0..100.</summary>
+[GenerateSerializer, Immutable, Alias("ScoreView")]
+public sealed record ScoreView(
+    [property: Id(0)] long Count,
+    [property: Id(1)] long[] Levels,
+    [property: Id(2)] double? GoodRate,
+    [property: Id(3)] double? BadRate,
+    [property: Id(4)] double? Satisfaction,
+    [property: Id(5)] double? SmoothedScore,
+    [property: Id(6)] double[]? Interval,
+    [property: Id(7)] bool Ranked);
+
+/// <summary>Service (办件) measures of one window; backlog is the current open count whatever the window.</summary>
+[GenerateSerializer, Immutable, Alias("ServiceView")]
+public sealed record ServiceView(
+    [property: Id(0)] long Completed,
+    [property: Id(1)] long Backlog,
+    [property: Id(2)] double? OnTimeRate,
+    [property: Id(3)] double? HandlingP50Hours,
+    [property: Id(4)] double? HandlingP90Hours,
+    [property: Id(5)] double? EvaluationRate,
+    [property: Id(6)] double ThroughputPerDay,
+    [property: Id(7)] long Opened);
+
+[GenerateSerializer, Immutable, Alias("DailyPoint")]
+public sealed record DailyPoint(
+    [property: Id(0)] DateOnly Date,
+    [property: Id(1)] long Count,
+    [property: Id(2)] double? GoodRate,
+    [property: Id(3)] double? Satisfaction,
+    [property: Id(4)] long Completed);
+
+/// <summary>Every measure of one institution or area, as of <see cref="AsOf"/>.</summary>
+[GenerateSerializer, Immutable, Alias("AreaMeasures")]
+public sealed record AreaMeasures(
+    [property: Id(0)] DateTimeOffset AsOf,
+    [property: Id(1)] IReadOnlyDictionary<string, ScoreView> Scores,
+    [property: Id(2)] IReadOnlyDictionary<string, ServiceView> Service,
+    [property: Id(3)] IReadOnlyDictionary<Channel, ScoreView> ByChannel,
+    [property: Id(4)] IReadOnlyDictionary<IpDomain, ScoreView> ByDomain,
+    [property: Id(5)] IReadOnlyList<DailyPoint> Daily);
+
+/// <summary>The prior an area's small samples shrink toward: the mean level of its peer group.</summary>
+[GenerateSerializer, Immutable, Alias("PeerPrior")]
+public sealed record PeerPrior(
+    [property: Id(0)] double MeanLevel,
+    [property: Id(1)] long Count);
+
+[GenerateSerializer, Immutable, Alias("RankingEntry")]
+public sealed record RankingEntry(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string PeerGroup,
+    [property: Id(3)] int? Rank,
+    [property: Id(4)] bool Tied,
+    [property: Id(5)] double? SmoothedScore,
+    [property: Id(6)] long Count,
+    [property: Id(7)] bool Ranked);
+
+public enum TargetStatus
+{
+    OnTrack = 0,
+    AtRisk = 1,
+    Missed = 2,
+    Met = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("PlanTargetView")]
+public sealed record PlanTargetView(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Name,
+    [property: Id(2)] double Current,
+    [property: Id(3)] double Target,
+    [property: Id(4)] string Unit,
+    [property: Id(5)] DateOnly Due,
+    [property: Id(6)] TargetStatus Status,
+    [property: Id(7)] string Detail);
