@@ -1,0 +1,218 @@
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+
+namespace Evaluation.Domain.Measures;
+
+/// <summary>The measures of SPEC 2.6, computed from an aggregate; the only definition of each formula.</summary>
+public static class MeasureCalculator
+{
+    /// <summary>
+    /// What an area with no peer data shrinks toward: level 3 (基本满意), the middle of the scale, so a handful of
+    /// top ratings cannot put a new node above an established one and a handful of bad ones cannot bury it.
+    /// </summary>
+    public const double NeutralMeanLevel = 3.0;
+
+    /// <summary>
+    /// Floor on the level variance in the interval: a sample whose ratings are all equal has zero sample variance,
+    /// which would claim certainty; 0.25 is the variance of ratings split evenly between two adjacent levels.
+    /// </summary>
+    public const double MinLevelVariance = 0.25;
+
+    /// <summary>The window the per-channel and per-domain scores are given for.</summary>
+    public const string BreakdownWindow = Windows.Days30;
+
+    private const double PointsPerLevel = 25;
+
+    /// <summary>Two-sided 95 % Student t quantiles for 1…30 degrees of freedom.</summary>
+    private static readonly double[] T975 =
+    [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+
+    private const double Z975 = 1.959963984540054;
+
+    public static AreaMeasures Compute(
+        AggregateData data, DateTimeOffset asOf, DateOnly today, PeerPrior? prior, MeasureSettings settings)
+    {
+        var longest = Windows.All.Max(window => window.Days);
+        var breakdownDays = DaysOf(BreakdownWindow);
+
+        // Each day of the longest window folded once; the windows and the daily series are sums of these.
+        var byAge = new Tally[longest];
+        for (var age = 0; age < longest; age++)
+        {
+            byAge[age] = new Tally();
+        }
+
+        var byChannel = new Dictionary<Channel, Tally>();
+        var byDomain = new Dictionary<IpDomain, Tally>();
+        foreach (var (key, tally) in data.Tallies)
+        {
+            // Negative ages are the next Shanghai day, reachable through the five minutes of allowed clock skew.
+            var age = today.DayNumber - key.Day.DayNumber;
+            if (age < 0 || age >= longest)
+            {
+                continue;
+            }
+
+            Aggregation.AddTally(byAge[age], tally);
+            if (age < breakdownDays)
+            {
+                Aggregation.AddTally(Aggregation.TallyFor(byChannel, key.Channel), tally);
+                Aggregation.AddTally(Aggregation.TallyFor(byDomain, key.Domain), tally);
+            }
+        }
+
+        var scores = new Dictionary<string, ScoreView>();
+        var service = new Dictionary<string, ServiceView>();
+        foreach (var (name, days) in Windows.All)
+        {
+            var window = new Tally();
+            for (var age = 0; age < days; age++)
+            {
+                Aggregation.AddTally(window, byAge[age]);
+            }
+
+            scores[name] = Score(window.Levels, prior, settings, settings.MinSampleFor(name));
+            service[name] = Service(window, days, data.Backlog);
+        }
+
+        var breakdownMinSample = settings.MinSampleFor(BreakdownWindow);
+        var daily = Enumerable.Range(0, longest)
+            .Select(offset => longest - 1 - offset)
+            .Select(age => Daily(today.AddDays(-age), byAge[age]))
+            .ToList();
+
+        return new AreaMeasures(
+            asOf,
+            scores,
+            service,
+            byChannel.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
+            byDomain.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
+            daily);
+    }
+
+    /// <summary>The rating measures of one set of level counts (index 0 = level 1).</summary>
+    public static ScoreView Score(long[] levels, PeerPrior? prior, MeasureSettings settings, int minSample)
+    {
+        var count = levels.Sum();
+        if (count == 0)
+        {
+            return new ScoreView(0, [.. levels], null, null, null, null, null, false);
+        }
+
+        var mean = MeanLevel(levels, count);
+        var priorMean = prior is { Count: > 0 } ? prior.MeanLevel : NeutralMeanLevel;
+        var k = settings.PriorStrength;
+        var smoothedMean = ((count * mean) + (k * priorMean)) / (count + k);
+
+        return new ScoreView(
+            count,
+            [.. levels],
+            GoodRate(levels, count),
+            Rate(levels[0] + levels[1], count),
+            ToScore(mean),
+            ToScore(smoothedMean),
+            Interval(levels, count, mean),
+            count >= minSample);
+    }
+
+    /// <summary>A peer group's prior: the mean level over all its members' ratings.</summary>
+    public static PeerPrior PriorFrom(IEnumerable<long[]> memberLevels)
+    {
+        var levels = new long[5];
+        foreach (var member in memberLevels)
+        {
+            for (var level = 0; level < levels.Length; level++)
+            {
+                levels[level] += member[level];
+            }
+        }
+
+        var count = levels.Sum();
+        return new PeerPrior(count == 0 ? NeutralMeanLevel : MeanLevel(levels, count), count);
+    }
+
+    /// <summary>Satisfaction 0..100 of a mean level 1..5.</summary>
+    public static double ToScore(double meanLevel) => (meanLevel - 1) * PointsPerLevel;
+
+    private static ServiceView Service(Tally window, int days, long backlog) => new(
+        window.Completed,
+        backlog,
+        Rate(window.CompletedOnTime, window.Completed),
+        HandlingHistogram.Percentile(window.HandlingHistogram, 0.5),
+        HandlingHistogram.Percentile(window.HandlingHistogram, 0.9),
+        Rate(window.Levels.Sum(), window.Completed),
+        (double)window.Completed / days,
+        window.Opened);
+
+    private static DailyPoint Daily(DateOnly date, Tally day)
+    {
+        var count = day.Levels.Sum();
+        return new DailyPoint(
+            date,
+            count,
+            GoodRate(day.Levels, count),
+            count == 0 ? null : ToScore(MeanLevel(day.Levels, count)),
+            day.Completed);
+    }
+
+    /// <summary>
+    /// 95 % interval of the satisfaction: mean level ± t(n−1)·√(max(s², floor)/n), scaled to points and clamped to
+    /// 0..100. Student's t widens small samples; a single rating says nothing about spread, so it gets the whole scale.
+    /// </summary>
+    private static double[] Interval(long[] levels, long count, double mean)
+    {
+        if (count < 2)
+        {
+            return [0, 100];
+        }
+
+        double squares = 0;
+        for (var level = 0; level < levels.Length; level++)
+        {
+            var deviation = level + 1 - mean;
+            squares += levels[level] * deviation * deviation;
+        }
+
+        var variance = Math.Max(squares / (count - 1), MinLevelVariance);
+        var halfWidth = StudentT975(count - 1) * Math.Sqrt(variance / count);
+        return [Math.Max(0, ToScore(mean - halfWidth)), Math.Min(100, ToScore(mean + halfWidth))];
+    }
+
+    /// <summary>Table up to 30 degrees of freedom, then the Cornish–Fisher expansion (error below 0.001 there).</summary>
+    private static double StudentT975(long degreesOfFreedom)
+    {
+        if (degreesOfFreedom <= T975.Length)
+        {
+            return T975[degreesOfFreedom - 1];
+        }
+
+        const double z = Z975;
+        double df = degreesOfFreedom;
+        var z3 = z * z * z;
+        var z5 = z3 * z * z;
+        return z + ((z3 + z) / (4 * df)) + (((5 * z5) + (16 * z3) + (3 * z)) / (96 * df * df));
+    }
+
+    private static double MeanLevel(long[] levels, long count)
+    {
+        double sum = 0;
+        for (var level = 0; level < levels.Length; level++)
+        {
+            sum += (level + 1) * (double)levels[level];
+        }
+
+        return sum / count;
+    }
+
+    /// <summary>好评率: levels 4–5 (满意, 非常满意) of all.</summary>
+    private static double? GoodRate(long[] levels, long count) => Rate(levels[3] + levels[4], count);
+
+    private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    private static int DaysOf(string window) => Windows.All.Single(w => w.Name == window).Days;
+
+}

@@ -1,0 +1,30 @@
+using Evaluation.Contracts.Measures;
+
+namespace Evaluation.Domain.Measures;
+
+/// <summary>The tunable parts of the measures; one instance serves every area so all are judged alike.</summary>
+/// <param name="PriorStrength">How many ratings' worth of weight the peer prior has in the smoothed score.</param>
+/// <param name="RetentionDays">How many days of tallies an aggregate keeps; must cover the longest window and backfill.</param>
+public sealed record MeasureSettings(
+    int MinSampleToday = 5,
+    int MinSample7 = 10,
+    int MinSample30 = 20,
+    int MinSample90 = 30,
+    double PriorStrength = 10,
+    int RetentionDays = 400)
+{
+    public static MeasureSettings Default { get; } = new();
+
+    /// <summary>The fewest ratings a window needs before its score is ranked.</summary>
+    public int MinSampleFor(string window) => window switch
+    {
+        Windows.Today => MinSampleToday,
+        Windows.Days7 => MinSample7,
+        Windows.Days30 => MinSample30,
+        Windows.Days90 => MinSample90,
+        _ => throw new ArgumentOutOfRangeException(nameof(window), window, "Unknown window."),
+    };
+
+    /// <summary>The first day an aggregate still keeps on <paramref name="today"/>; see <see cref="Aggregation.PruneBefore"/>.</summary>
+    public DateOnly FirstRetainedDay(DateOnly today) => today.AddDays(1 - RetentionDays);
+}
