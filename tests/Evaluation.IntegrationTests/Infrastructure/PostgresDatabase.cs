@@ -1,0 +1,54 @@
+using Evaluation.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Xunit;
+
+namespace Evaluation.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A fresh, fully migrated database of its own for a test class: <c>IClassFixture&lt;PostgresDatabase&gt;</c>,
+/// then use <see cref="ConnectionString"/>. Created on the server named by <c>EVAL_DB</c> (or the
+/// local default) and dropped afterwards, so test classes never see each other's rows.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncLifetime
+{
+    public const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+
+    /// <summary>The connection string tests are pointed at; its role needs CREATEDB (ops/pg/ensure-postgres grants it).</summary>
+    public static string Server => Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : DefaultServer;
+
+    public string DatabaseName { get; } = $"eval_test_{Guid.NewGuid():N}";
+
+    /// <summary>Connects to this fixture's database, with the server, role and options of <see cref="Server"/>.</summary>
+    public string ConnectionString { get; }
+
+    public PostgresDatabase()
+    {
+        ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = DatabaseName }.ConnectionString;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await OnServerAsync($"CREATE DATABASE \"{DatabaseName}\"");
+        await new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Idle pooled connections would otherwise be killed under us and surface later as errors.
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await OnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+    }
+
+    private static async Task OnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
