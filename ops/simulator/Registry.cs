@@ -15,7 +15,8 @@ internal sealed record Registry(IReadOnlyList<Institution> Institutions, IReadOn
 /// <summary>Reads the registry the way any member of the public can: through the public endpoints.</summary>
 internal sealed class RegistryReader(HttpClient http)
 {
-    private const int PageSize = 200;
+    // The largest page the public API serves.
+    private const int PageSize = 100;
     private static readonly string[] ChannelNames = ["window", "online", "hotline"];
 
     public async Task<Registry> ReadAsync(CancellationToken cancellationToken)
