@@ -1,6 +1,7 @@
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
+using Orleans.Concurrency;
 
 namespace Evaluation.Contracts.Grains;
 
@@ -26,9 +27,12 @@ public interface IInstitutionGrain : IGrainWithStringKey
     [Alias("GetMeasures")]
     Task<AreaMeasures> GetMeasures();
 
-    /// <summary>The raw state and the log position it reflects, for roll-up and for checking against the log.</summary>
-    [Alias("GetAggregate")]
-    Task<(AggregateData Aggregate, long Position)> GetAggregate();
+    /// <summary>
+    /// The raw state and the log position it reflects, for roll-up and for checking against the log.
+    /// Interleaves so a city rebuilding itself never waits on an institution that is reporting to it.
+    /// </summary>
+    [Alias("GetAggregate"), AlwaysInterleave]
+    Task<PositionedAggregate> GetAggregate();
 }
 
 /// <summary>A prefecture city: the sum of its institutions, and their rankings. Key: city division code.</summary>
@@ -41,8 +45,12 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<CityView> GetView();
 
-    [Alias("GetAggregate")]
-    Task<AggregateData> GetAggregate();
+    [Alias("GetMeasures")]
+    Task<AreaMeasures> GetMeasures();
+
+    /// <summary>The city's sum for the province; interleaves for the same reason as the institution's.</summary>
+    [Alias("GetRollup"), AlwaysInterleave]
+    Task<CityRollup> GetRollup();
 }
 
 /// <summary>The province: the sum of its cities, city rankings, peer priors and plan targets. Key: "440000".</summary>
@@ -50,17 +58,17 @@ public interface ICityGrain : IGrainWithStringKey
 public interface IProvinceGrain : IGrainWithStringKey
 {
     [Alias("Report")]
-    Task Report(string cityCode, long version, AggregateData aggregate, IReadOnlyDictionary<InstitutionKind, long[]> levelsByKind);
+    Task Report(string cityCode, CityRollup rollup);
 
     [Alias("GetView")]
     Task<ProvinceView> GetView();
 
-    [Alias("GetAggregate")]
+    [Alias("GetAggregate"), AlwaysInterleave]
     Task<AggregateData> GetAggregate();
 
-    /// <summary>The mean level of a peer group (kind within region) over the last 30 days.</summary>
-    [Alias("GetPeerPrior")]
-    Task<PeerPrior> GetPeerPrior(InstitutionKind kind, Region region);
+    /// <summary>The mean levels of the peer groups (kind within region, and whole regions) over the last 30 days.</summary>
+    [Alias("GetPeerPriors"), AlwaysInterleave]
+    Task<PeerPriorTable> GetPeerPriors();
 
     [Alias("SetThematicDatabaseCount")]
     Task SetThematicDatabaseCount(int count);
@@ -76,10 +84,47 @@ public interface IRegistryGrain : IGrainWithIntegerKey
     [Alias("GetVersion")]
     Task<long> GetVersion();
 
-    /// <summary>Replaces the institution list (e.g. the sample with a real one); answers what was wrong if anything.</summary>
+    /// <summary>
+    /// Replaces the institution list (e.g. the sample with a real one) with the institutions of a registry
+    /// file (the format of the shipped sample); answers what was wrong, if anything, and then changes nothing.
+    /// </summary>
     [Alias("ImportInstitutions")]
-    Task<IReadOnlyList<FieldError>> ImportInstitutions(IReadOnlyList<Institution> institutions);
+    Task<IReadOnlyList<FieldError>> ImportInstitutions(string registryFileJson);
 }
+
+/// <summary>Read-only questions about the registry, answered on every silo from its cached copy. Key: 0.</summary>
+[Alias("IDirectoryGrain")]
+public interface IDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Search")]
+    Task<InstitutionPage> Search(InstitutionQuery query);
+
+    [Alias("Find")]
+    Task<Institution?> Find(string institutionId);
+
+    [Alias("GetServiceItems")]
+    Task<IReadOnlyList<ServiceItem>> GetServiceItems();
+
+    [Alias("GetDivisions")]
+    Task<IReadOnlyList<Division>> GetDivisions();
+}
+
+[GenerateSerializer, Immutable, Alias("InstitutionQuery")]
+public sealed record InstitutionQuery(
+    [property: Id(0)] string? City = null,
+    [property: Id(1)] string? County = null,
+    [property: Id(2)] InstitutionKind? Kind = null,
+    [property: Id(3)] string? Service = null,
+    [property: Id(4)] string? Text = null,
+    [property: Id(5)] int Page = 1,
+    [property: Id(6)] int PageSize = 20);
+
+[GenerateSerializer, Immutable, Alias("InstitutionPage")]
+public sealed record InstitutionPage(
+    [property: Id(0)] IReadOnlyList<Institution> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Page,
+    [property: Id(3)] int PageSize);
 
 [GenerateSerializer, Immutable, Alias("RegistrySnapshot")]
 public sealed record RegistrySnapshot(
@@ -87,6 +132,21 @@ public sealed record RegistrySnapshot(
     [property: Id(1)] IReadOnlyList<Division> Divisions,
     [property: Id(2)] IReadOnlyList<ServiceItem> ServiceItems,
     [property: Id(3)] IReadOnlyList<Institution> Institutions);
+
+[GenerateSerializer, Alias("PositionedAggregate")]
+public sealed record PositionedAggregate(
+    [property: Id(0)] AggregateData Aggregate,
+    [property: Id(1)] long Position);
+
+/// <summary>
+/// What a city reports upward. <see cref="Version"/> only grows while the city grain lives; a rebuilt city
+/// starts again from its institutions, so the province replaces the city's entry whatever the version.
+/// </summary>
+[GenerateSerializer, Alias("CityRollup")]
+public sealed record CityRollup(
+    [property: Id(0)] long Version,
+    [property: Id(1)] AggregateData Aggregate,
+    [property: Id(2)] IReadOnlyDictionary<InstitutionKind, long[]> RecentLevelsByKind);
 
 [GenerateSerializer, Immutable, Alias("CityView")]
 public sealed record CityView(

@@ -62,6 +62,25 @@ public sealed record PeerPrior(
     [property: Id(0)] double MeanLevel,
     [property: Id(1)] long Count);
 
+/// <summary>
+/// The priors of every peer group. A group without ratings yet falls back to its region, then to the
+/// province, so a prior is always available.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PeerPriorTable")]
+public sealed record PeerPriorTable(
+    [property: Id(0)] IReadOnlyDictionary<string, PeerPrior> ByKindAndRegion,
+    [property: Id(1)] IReadOnlyDictionary<Region, PeerPrior> ByRegion,
+    [property: Id(2)] PeerPrior Province)
+{
+    public static string KeyOf(InstitutionKind kind, Region region) => $"{kind}/{region}";
+
+    public PeerPrior For(InstitutionKind kind, Region region) =>
+        ByKindAndRegion.TryGetValue(KeyOf(kind, region), out var prior) && prior.Count > 0 ? prior : For(region);
+
+    public PeerPrior For(Region region) =>
+        ByRegion.TryGetValue(region, out var prior) && prior.Count > 0 ? prior : Province;
+}
+
 [GenerateSerializer, Immutable, Alias("RankingEntry")]
 public sealed record RankingEntry(
     [property: Id(0)] string Id,

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Evaluation.ClientApi.Extensions;
+using Evaluation.ClientApi.Json;
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Evaluation.ClientApi.Apis;
+
+/// <summary>Batches from rating sources: per-item answers, and acknowledgement only after the log commit.</summary>
+public static class IngestionApi
+{
+    /// <summary>5,000 items with full comments fit in well under this; anything larger is not a batch we accept.</summary>
+    public const long MaxBodyBytes = 16 * 1024 * 1024;
+
+    public static void MapIngestionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Ingestion");
+        api.MapPost("/evaluations", (HttpContext http, ApiSettings settings, IClusterClient cluster) =>
+                IngestAsync(http, settings, BatchParser.Evaluation, items => Worker(cluster).IngestEvaluations(items)))
+            .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.");
+        api.MapPost("/service-records", (HttpContext http, ApiSettings settings, IClusterClient cluster) =>
+                IngestAsync(http, settings, BatchParser.ServiceRecord, items => Worker(cluster).IngestServiceRecords(items)))
+            .WithSummary("Submit a batch of 1–5,000 service records (办件); send a record again with completedAt to complete it.");
+    }
+
+    private static IIngestGrain Worker(IClusterClient cluster) => cluster.GetGrain<IIngestGrain>(0);
+
+    private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> IngestAsync<T>(
+        HttpContext http,
+        ApiSettings settings,
+        Func<JsonElement, int, ParsedItem<T>> parse,
+        Func<IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
+        where T : class
+    {
+        if (!HasSourceKey(http, settings))
+        {
+            return TypedResults.Problem(
+                title: "Missing or wrong API key",
+                detail: "Send the rating source's key in the X-Api-Key header.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = 16 }, http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.Problem(title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        using (document)
+        {
+            var (items, problem) = BatchParser.ReadBatch(document);
+            if (problem is not null)
+            {
+                return TypedResults.Problem(title: "Not a batch", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var results = new ItemResult[items.GetArrayLength()];
+            var readable = new List<T>();
+            var readableIndex = new List<int>();
+            var index = 0;
+            foreach (var element in items.EnumerateArray())
+            {
+                var parsed = parse(element, index);
+                if (parsed.Item is { } item)
+                {
+                    readable.Add(item);
+                    readableIndex.Add(index);
+                }
+                else
+                {
+                    results[index] = new ItemResult(parsed.Id, ItemStatus.Rejected, parsed.Errors);
+                }
+
+                index++;
+            }
+
+            if (readable.Count > 0)
+            {
+                var answers = await ingest(readable);
+                for (var i = 0; i < answers.Count; i++)
+                {
+                    results[readableIndex[i]] = answers[i] with { Errors = answers[i].Errors.Select(e => Renumber(e, i, readableIndex[i])).ToList() };
+                }
+            }
+
+            return TypedResults.Ok(BatchResult.From(results));
+        }
+    }
+
+    /// <summary>The silo numbers the items it was sent; a source needs the positions of its own batch.</summary>
+    private static FieldError Renumber(FieldError error, int sentIndex, int batchIndex)
+    {
+        var prefix = $"items[{sentIndex}]";
+        return error.Field.StartsWith(prefix, StringComparison.Ordinal)
+            ? error with { Field = $"items[{batchIndex}]" + error.Field[prefix.Length..] }
+            : error;
+    }
+
+    private static bool HasSourceKey(HttpContext http, ApiSettings settings)
+    {
+        var given = Encoding.UTF8.GetBytes(http.Request.Headers["X-Api-Key"].ToString());
+        var expected = Encoding.UTF8.GetBytes(settings.SourceKey);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using MeasureWindows = Evaluation.Contracts.Measures.Windows;
+
+namespace Evaluation.ClientApi.Apis;
+
+/// <summary>The measures of an institution or an area in the shape of the public contract (SPEC 4.5.1).</summary>
+public sealed record MeasuresDto(
+    DateTimeOffset AsOf,
+    IReadOnlyDictionary<string, ScoreView> Scores,
+    ServiceWindowDto Service,
+    IReadOnlyDictionary<string, ServiceView> ServiceByWindow,
+    IReadOnlyDictionary<string, ScoreView> ByChannel,
+    IReadOnlyDictionary<string, ScoreView> ByDomain,
+    IReadOnlyList<DailyPoint> Daily)
+{
+    public static MeasuresDto From(AreaMeasures m) => new(
+        m.AsOf,
+        m.Scores,
+        ServiceWindowDto.From(MeasureWindows.Days30, m.Service[MeasureWindows.Days30]),
+        m.Service,
+        m.ByChannel.ToDictionary(c => EnumName(c.Key), c => c.Value),
+        m.ByDomain.ToDictionary(d => EnumName(d.Key), d => d.Value),
+        m.Daily);
+
+    /// <summary>The contract's word for an enum value, e.g. <c>geographical-indication</c>.</summary>
+    public static string EnumName<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+}
+
+/// <summary>The service measures of one window, naming the window so a reader never has to guess it.</summary>
+public sealed record ServiceWindowDto(
+    string Window,
+    long Completed,
+    long Backlog,
+    double? OnTimeRate,
+    double? HandlingP50Hours,
+    double? HandlingP90Hours,
+    double? EvaluationRate,
+    double ThroughputPerDay,
+    long Opened)
+{
+    public static ServiceWindowDto From(string window, ServiceView s) =>
+        new(window, s.Completed, s.Backlog, s.OnTimeRate, s.HandlingP50Hours, s.HandlingP90Hours, s.EvaluationRate, s.ThroughputPerDay, s.Opened);
+}
+
+/// <summary>The 信息公开 fields of an institution (what the plan requires published, no personal data) and its 30-day score.</summary>
+public sealed record InstitutionSummaryDto(
+    string Id,
+    string Name,
+    InstitutionKind Kind,
+    string? Category,
+    string? Rank,
+    string CityCode,
+    string? CountyCode,
+    string Address,
+    string Phone,
+    DateOnly OpenedOn,
+    string Status,
+    IReadOnlyList<Channel> Channels,
+    IReadOnlyList<string> Services,
+    bool IsSample,
+    ScoreView D30)
+{
+    public static InstitutionSummaryDto From(Institution i, ScoreView d30) =>
+        new(i.Id, i.Name, i.Kind, i.Category, i.Rank, i.CityCode, i.CountyCode, i.Address, i.Phone, i.OpenedOn, i.Status, i.Channels, i.Services, i.IsSample, d30);
+}
+
+public sealed record ServiceItemDto(string Code, string Name, string NameEn, IpDomain Domain, string Workflow, TimeLimitDto TimeLimit)
+{
+    public static ServiceItemDto From(ServiceItem s) => new(s.Code, s.Name, s.NameEn, s.Domain, s.Workflow, new TimeLimitDto(s.TimeLimit.Value, s.TimeLimit.Unit));
+}
+
+public sealed record TimeLimitDto(int Value, TimeLimitUnit Unit);
+
+public sealed record InstitutionDetailDto(
+    string Id,
+    string Name,
+    InstitutionKind Kind,
+    string? Category,
+    string? Rank,
+    string CityCode,
+    string? CountyCode,
+    string Address,
+    string Phone,
+    DateOnly OpenedOn,
+    string Status,
+    IReadOnlyList<Channel> Channels,
+    IReadOnlyList<ServiceItemDto> Services,
+    bool IsSample,
+    DateTimeOffset AsOf,
+    IReadOnlyDictionary<string, ScoreView> Scores,
+    ServiceWindowDto Service,
+    IReadOnlyDictionary<string, ServiceView> ServiceByWindow,
+    IReadOnlyDictionary<string, ScoreView> ByChannel,
+    IReadOnlyDictionary<string, ScoreView> ByDomain,
+    IReadOnlyList<DailyPoint> Daily)
+{
+    public static InstitutionDetailDto From(Institution i, IEnumerable<ServiceItem> services, AreaMeasures measures)
+    {
+        var m = MeasuresDto.From(measures);
+        return new(i.Id, i.Name, i.Kind, i.Category, i.Rank, i.CityCode, i.CountyCode, i.Address, i.Phone, i.OpenedOn, i.Status,
+            i.Channels, [.. services.Select(ServiceItemDto.From)], i.IsSample, m.AsOf, m.Scores, m.Service, m.ServiceByWindow,
+            m.ByChannel, m.ByDomain, m.Daily);
+    }
+}
+
+/// <summary>A city or the province: the same score and service shapes as an institution, plus rankings.</summary>
+public sealed record AreaDto(
+    string Code,
+    string Name,
+    string? NameEn,
+    Region? Region,
+    int? InstitutionCount,
+    DateTimeOffset AsOf,
+    IReadOnlyDictionary<string, ScoreView> Scores,
+    ServiceWindowDto Service,
+    IReadOnlyDictionary<string, ServiceView> ServiceByWindow,
+    IReadOnlyDictionary<string, ScoreView> ByChannel,
+    IReadOnlyDictionary<string, ScoreView> ByDomain,
+    IReadOnlyList<DailyPoint> Daily,
+    IReadOnlyList<RankingEntry>? Rankings,
+    IReadOnlyList<PlanTargetView>? PlanTargets)
+{
+    public static AreaDto From(Division division, int? institutionCount, AreaMeasures measures, IReadOnlyList<RankingEntry>? rankings, IReadOnlyList<PlanTargetView>? targets)
+    {
+        var m = MeasuresDto.From(measures);
+        return new(division.Code, division.Name, division.NameEn, division.Region, institutionCount, m.AsOf, m.Scores, m.Service,
+            m.ServiceByWindow, m.ByChannel, m.ByDomain, m.Daily, rankings, targets);
+    }
+}
+
+public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Evaluation.ClientApi.Apis;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Evaluation.ClientApi.Extensions;
+
+public static class ApplicationServices
+{
+    /// <summary>The API host's one composition root.</summary>
+    public static void AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var settings = ApiSettings.Read(builder.Configuration);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+        }
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            if (settings.InMemory)
+            {
+                client.UseLocalhostClustering(settings.GatewayPort);
+            }
+            else
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = settings.ConnectionString;
+                });
+            }
+        });
+
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        if (!settings.InMemory)
+        {
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+            health.AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        }
+    }
+
+    /// <summary>camelCase, enums as the kebab-case words of the contract (e.g. <c>comprehensive-centre</c>).</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    public static void MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+}
+
+/// <summary>Ready means the cluster answers a real grain call, not merely that the client thinks it is connected.</summary>
+internal sealed class ClusterHealthCheck(IClusterClient client) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var items = await client.GetGrain<Evaluation.Contracts.Grains.IDirectoryGrain>(0).GetServiceItems()
+                .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return HealthCheckResult.Healthy($"{items.Count} service items");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("the Orleans cluster does not answer", ex);
+        }
+    }
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", ex);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Extensions;
+using Scalar.AspNetCore;
+
+// `--in-memory` is the documented switch; configuration knows it as Evaluation:InMemory.
+args = [.. args.Select(a => a == "--in-memory" ? "--Evaluation:InMemory=true" : a)];
+var builder = WebApplication.CreateBuilder(args);
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthEndpoints();
+app.MapIngestionApi();
+app.MapPublicApi();
+app.MapAdminApi();
+
+app.Run();
+
+/// <summary>Visible to the functional tests, which host this very application.</summary>
+public partial class Program;

@@ -1,0 +1,214 @@
+using Evaluation.Contracts.Ingestion;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Registry;
+
+namespace Evaluation.Domain.Ingestion;
+
+/// <summary>A rating or service record that passed every rule, resolved against the registry.</summary>
+public sealed record ValidItem(Institution Institution, ServiceItem ServiceItem, Channel Channel, DateOnly Day);
+
+/// <summary>
+/// The validation rules of SPEC 2.4 and 2.5. Every broken rule of an item is reported, each naming
+/// the field (as <c>items[i].field</c>) and the rule, so a source can fix a batch in one pass.
+/// </summary>
+public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar calendar)
+{
+    public const int MaxBatchSize = 5000;
+    public const int MaxIdLength = 128;
+    public const int MaxCommentLength = 500;
+    public const int MaxTags = 10;
+    public const int MaxTagLength = 32;
+    public const int MaxContactFieldLength = 64;
+    public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxPast = TimeSpan.FromDays(366);
+
+    public WorkingCalendar Calendar => calendar;
+
+    public ValidItem? Validate(EvaluationInput item, int index, DateTimeOffset now, List<FieldError> errors)
+    {
+        var field = new FieldPath(index);
+        CheckId(item.Id, field, errors);
+        var resolved = Resolve(item.InstitutionId, item.ServiceItem, item.Channel, field, errors);
+
+        if (item.Level is null)
+        {
+            errors.Add(new(field["level"], "level is required: a whole number from 1 (非常不满意) to 5 (非常满意)"));
+        }
+        else if (item.Level is < 1 or > 5)
+        {
+            errors.Add(new(field["level"], $"level must be from 1 to 5, got {item.Level}"));
+        }
+
+        if (item.Tags is { } tags)
+        {
+            if (tags.Count > MaxTags)
+            {
+                errors.Add(new(field["tags"], $"at most {MaxTags} tags, got {tags.Count}"));
+            }
+
+            for (var t = 0; t < tags.Count; t++)
+            {
+                if (string.IsNullOrWhiteSpace(tags[t]) || tags[t].Length > MaxTagLength || HasControlCharacters(tags[t]))
+                {
+                    errors.Add(new(field[$"tags[{t}]"], $"a tag must be 1 to {MaxTagLength} printable characters"));
+                }
+            }
+        }
+
+        if (item.Comment is { Length: > MaxCommentLength })
+        {
+            errors.Add(new(field["comment"], $"comment must be at most {MaxCommentLength} characters, got {item.Comment.Length}"));
+        }
+
+        CheckContact(item, field, errors);
+        var when = CheckTime(item.OccurredAt, "occurredAt", now, field, errors);
+        return resolved is { } r && when is { } w && errors.Count == 0 ? r with { Day = WorkingCalendar.ToLocalDate(w).ToDateOnly() } : null;
+    }
+
+    public ValidItem? Validate(ServiceRecordInput item, int index, DateTimeOffset now, List<FieldError> errors)
+    {
+        var field = new FieldPath(index);
+        CheckId(item.Id, field, errors);
+        var resolved = Resolve(item.InstitutionId, item.ServiceItem, item.Channel, field, errors);
+        var accepted = CheckTime(item.AcceptedAt, "acceptedAt", now, field, errors);
+        DateTimeOffset? completed = null;
+        if (item.CompletedAt is not null)
+        {
+            completed = CheckTime(item.CompletedAt, "completedAt", now, field, errors);
+            if (completed < accepted)
+            {
+                errors.Add(new(field["completedAt"], "completedAt must not be before acceptedAt"));
+            }
+        }
+
+        if (resolved is null || accepted is null || errors.Count > 0)
+        {
+            return null;
+        }
+
+        return resolved with { Day = WorkingCalendar.ToLocalDate(completed ?? accepted.Value).ToDateOnly() };
+    }
+
+    private static void CheckId(string? id, FieldPath field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            errors.Add(new(field["id"], "id is required: the source's own unique id, used to recognise re-sends"));
+        }
+        else if (id.Length > MaxIdLength || HasControlCharacters(id))
+        {
+            errors.Add(new(field["id"], $"id must be at most {MaxIdLength} printable characters"));
+        }
+    }
+
+    private ValidItem? Resolve(string? institutionId, string? serviceItem, string? channelName, FieldPath field, List<FieldError> errors)
+    {
+        Institution? institution = null;
+        if (string.IsNullOrWhiteSpace(institutionId))
+        {
+            errors.Add(new(field["institutionId"], "institutionId is required"));
+        }
+        else if ((institution = registry.Find(institutionId)) is null)
+        {
+            errors.Add(new(field["institutionId"], $"unknown institution '{Shorten(institutionId)}'"));
+        }
+
+        ServiceItem? item = null;
+        if (string.IsNullOrWhiteSpace(serviceItem))
+        {
+            errors.Add(new(field["serviceItem"], "serviceItem is required: a code from /api/v1/public/service-items"));
+        }
+        else if ((item = registry.FindItem(serviceItem)) is null)
+        {
+            errors.Add(new(field["serviceItem"], $"unknown service item '{Shorten(serviceItem)}'"));
+        }
+        else if (institution is not null && !institution.Services.Contains(item.Code))
+        {
+            errors.Add(new(field["serviceItem"], $"institution '{institution.Id}' does not offer service item '{item.Code}'"));
+        }
+
+        Channel? channel = ParseChannel(channelName);
+        if (channel is null)
+        {
+            errors.Add(new(field["channel"], "channel must be one of window, online, hotline"));
+        }
+        else if (institution is not null && !institution.Channels.Contains(channel.Value))
+        {
+            errors.Add(new(field["channel"], $"institution '{institution.Id}' does not serve on the {channelName} channel"));
+        }
+
+        return institution is not null && item is not null && channel is not null
+            ? new ValidItem(institution, item, channel.Value, default)
+            : null;
+    }
+
+    private static void CheckContact(EvaluationInput item, FieldPath field, List<FieldError> errors)
+    {
+        if (!item.RealName)
+        {
+            if (item.Contact is not null)
+            {
+                errors.Add(new(field["contact"], "contact must be omitted unless realName is true: anonymous ratings carry no personal data"));
+            }
+
+            return;
+        }
+
+        if (item.Contact is null || (string.IsNullOrWhiteSpace(item.Contact.Name) && string.IsNullOrWhiteSpace(item.Contact.Phone)))
+        {
+            errors.Add(new(field["contact"], "a real-name rating needs contact.name or contact.phone for the call-back"));
+            return;
+        }
+
+        if (item.Contact.Name is { Length: > MaxContactFieldLength })
+        {
+            errors.Add(new(field["contact.name"], $"contact.name must be at most {MaxContactFieldLength} characters"));
+        }
+
+        if (item.Contact.Phone is { } phone && (phone.Length > MaxContactFieldLength || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')')))
+        {
+            errors.Add(new(field["contact.phone"], "contact.phone may hold only digits, spaces and + - ( )"));
+        }
+    }
+
+    private static DateTimeOffset? CheckTime(DateTimeOffset? value, string name, DateTimeOffset now, FieldPath field, List<FieldError> errors)
+    {
+        if (value is null)
+        {
+            errors.Add(new(field[name], $"{name} is required: an ISO-8601 time with offset, e.g. 2026-11-24T10:03:00+08:00"));
+            return null;
+        }
+
+        if (value > now + MaxFuture)
+        {
+            errors.Add(new(field[name], $"{name} lies in the future: at most {MaxFuture.TotalMinutes:0} minutes ahead of the server clock is allowed"));
+            return null;
+        }
+
+        if (value < now - MaxPast)
+        {
+            errors.Add(new(field[name], $"{name} lies more than {MaxPast.TotalDays:0} days in the past"));
+            return null;
+        }
+
+        return value;
+    }
+
+    public static Channel? ParseChannel(string? name) => name switch
+    {
+        "window" => Channel.Window,
+        "online" => Channel.Online,
+        "hotline" => Channel.Hotline,
+        _ => null,
+    };
+
+    private static bool HasControlCharacters(string text) => text.Any(char.IsControl);
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    private readonly record struct FieldPath(int Index)
+    {
+        public string this[string name] => $"items[{Index}].{name}";
+    }
+}

@@ -1,0 +1,24 @@
+namespace Evaluation.Grains.Areas;
+
+/// <summary>
+/// How often areas report upward and checkpoint. The defaults keep an acknowledged rating visible in its
+/// city within about half a second and in the province within about a second (SPEC: 1 s and 2 s).
+/// </summary>
+public sealed class AreaTiming
+{
+    public TimeSpan ReportPeriod { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan CityReportPeriod { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    public TimeSpan CheckpointPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan CatchUpPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PeerPriorLifetime { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Names of the grain storages the silo must provide.</summary>
+public static class GrainStorage
+{
+    public const string Checkpoints = "checkpoints";
+}

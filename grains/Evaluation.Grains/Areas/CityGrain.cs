@@ -1,0 +1,125 @@
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Measures;
+using Evaluation.Grains.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Evaluation.Grains.Areas;
+
+/// <summary>
+/// A city holds the latest aggregate each of its institutions reported, keyed by log position, so a
+/// repeated or late report can never count twice. It keeps no state of its own: on activation it asks
+/// its institutions, which are the durable source.
+/// </summary>
+public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimeProvider time, ILogger<CityGrain> logger)
+    : Grain, ICityGrain
+{
+    private readonly Dictionary<string, PositionedAggregate> members = [];
+    private AggregateData? total;
+    private long version;
+    private bool unreported = true;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var institutions = (await registry.GetAsync()).InstitutionsOf(Code);
+        var reports = await Task.WhenAll(institutions.Select(i => GrainFactory.GetGrain<IInstitutionGrain>(i.Id).GetAggregate()));
+        for (var i = 0; i < institutions.Count; i++)
+        {
+            Accept(institutions[i].Id, reports[i]);
+        }
+
+        this.RegisterGrainTimer(ReportAsync, TimeSpan.Zero, timing.CityReportPeriod);
+    }
+
+    public Task Report(string institutionId, long position, AggregateData aggregate)
+    {
+        Accept(institutionId, new PositionedAggregate(aggregate, position));
+        return Task.CompletedTask;
+    }
+
+    public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
+
+    public async Task<AreaMeasures> GetMeasures()
+    {
+        var region = (await registry.GetAsync()).Divisions.RegionOf(Code);
+        var priors = await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
+        return AreaClock.Compute(Total(), region is { } r ? priors.For(r) : priors.Province, time);
+    }
+
+    public async Task<CityView> GetView()
+    {
+        var current = await registry.GetAsync();
+        var division = current.Divisions.Find(Code);
+        var region = division?.Region;
+        var priors = await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
+        var candidates = new List<RankingCandidate>();
+        foreach (var institution in current.InstitutionsOf(Code))
+        {
+            var prior = region is null ? priors.Province : priors.For(institution.Kind, region.Value);
+            var data = members.TryGetValue(institution.Id, out var member) ? member.Aggregate : new AggregateData();
+            candidates.Add(new RankingCandidate(institution.Id, institution.Name, PeerGroups.Label(institution.Kind), AreaClock.RankingScore(data, prior, time)));
+        }
+
+        return new CityView(
+            Code,
+            division?.Name ?? Code,
+            region,
+            candidates.Count,
+            AreaClock.Compute(Total(), region is null ? priors.Province : priors.For(region.Value), time),
+            Rankings.Rank(candidates));
+    }
+
+    private void Accept(string institutionId, PositionedAggregate report)
+    {
+        if (members.TryGetValue(institutionId, out var known) && known.Position >= report.Position)
+        {
+            return;
+        }
+
+        members[institutionId] = report;
+        total = null;
+        version++;
+        unreported = true;
+    }
+
+    private AggregateData Total() => total ??= Aggregation.Sum(members.Values.Select(m => m.Aggregate));
+
+    private CityRollup Rollup()
+    {
+        var recentByKind = new Dictionary<InstitutionKind, long[]>();
+        foreach (var institution in registry.Current?.InstitutionsOf(Code) ?? [])
+        {
+            if (members.TryGetValue(institution.Id, out var member))
+            {
+                var recent = AreaClock.RecentLevels(member.Aggregate, time);
+                recentByKind[institution.Kind] = recentByKind.TryGetValue(institution.Kind, out var sum)
+                    ? [.. sum.Zip(recent, (a, b) => a + b)]
+                    : recent;
+            }
+        }
+
+        return new CityRollup(version, Total(), recentByKind);
+    }
+
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        if (!unreported)
+        {
+            return;
+        }
+
+        unreported = false;
+        try
+        {
+            await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).Report(Code, Rollup());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            unreported = true;
+            logger.LogWarning(ex, "City {City} could not report to the province; will retry", Code);
+        }
+    }
+}

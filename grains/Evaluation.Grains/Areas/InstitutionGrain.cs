@@ -1,0 +1,152 @@
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Ingestion;
+using Evaluation.Contracts.Measures;
+using Evaluation.Domain.Measures;
+using Evaluation.Grains.EventLog;
+using Evaluation.Grains.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Evaluation.Grains.Areas;
+
+/// <summary>The checkpoint of an institution: its aggregate and the log position it reflects.</summary>
+[GenerateSerializer, Alias("InstitutionCheckpoint")]
+public sealed class InstitutionCheckpoint
+{
+    [Id(0)] public long Position { get; set; }
+
+    [Id(1)] public AggregateData Aggregate { get; set; } = new();
+}
+
+/// <summary>
+/// Applies an institution's events exactly once, in log order. Positions are gap-free per institution,
+/// so the grain can tell a repeat (ignore), the next event (apply) and a gap (read the log) apart;
+/// that is what keeps the aggregate equal to a recomputation over the log after any crash.
+/// </summary>
+public sealed class InstitutionGrain(
+    [PersistentState("institution", GrainStorage.Checkpoints)] IPersistentState<InstitutionCheckpoint> checkpoint,
+    IEventLog log,
+    RegistryCache registry,
+    AreaTiming timing,
+    TimeProvider time,
+    ILogger<InstitutionGrain> logger) : Grain, IInstitutionGrain
+{
+    private bool unsavedChanges;
+    private bool unreportedChanges = true;
+    private PeerPriorCache? peerPrior;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private long Position => checkpoint.State.Position;
+
+    private AggregateData Aggregate => checkpoint.State.Aggregate;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        this.RegisterGrainTimer(ReportAsync, timing.ReportPeriod, timing.ReportPeriod);
+        this.RegisterGrainTimer(SaveAsync, timing.CheckpointPeriod, timing.CheckpointPeriod);
+
+        // A push lost with a dead silo would otherwise go unnoticed until the next event arrives.
+        this.RegisterGrainTimer(CatchUpAsync, timing.CatchUpPeriod, timing.CatchUpPeriod);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await SaveAsync(cancellationToken);
+    }
+
+    public async Task Apply(IReadOnlyList<LoggedEvent> events)
+    {
+        foreach (var e in events.OrderBy(e => e.Position))
+        {
+            if (e.Position > Position + 1)
+            {
+                await CatchUpAsync(CancellationToken.None);
+            }
+
+            if (e.Position == Position + 1)
+            {
+                ApplyOne(e);
+            }
+        }
+    }
+
+    public Task<PositionedAggregate> GetAggregate() => Task.FromResult(new PositionedAggregate(Aggregate, Position));
+
+    public async Task<AreaMeasures> GetMeasures()
+    {
+        var current = await registry.GetAsync();
+        PeerPrior? prior = null;
+        if (current.Find(Id) is { } institution)
+        {
+            peerPrior ??= new PeerPriorCache(GrainFactory, timing.PeerPriorLifetime);
+            prior = await peerPrior.GetAsync(institution.Kind, current.Divisions.Find(institution.CityCode)?.Region, time.GetUtcNow());
+        }
+
+        return AreaClock.Compute(Aggregate, prior, time);
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (await log.LastPositionAsync(Id, cancellationToken) <= Position)
+        {
+            return;
+        }
+
+        var missing = await log.ReadAsync(Id, Position, cancellationToken);
+        foreach (var e in missing)
+        {
+            if (e.Position == Position + 1)
+            {
+                ApplyOne(e);
+            }
+        }
+
+        logger.LogDebug("Institution {Institution} caught up {Count} events from the log to position {Position}", Id, missing.Count, Position);
+    }
+
+    private void ApplyOne(LoggedEvent e)
+    {
+        Aggregation.Apply(Aggregate, e);
+        checkpoint.State.Position = e.Position;
+        unsavedChanges = true;
+        unreportedChanges = true;
+    }
+
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        if (!unreportedChanges)
+        {
+            return;
+        }
+
+        var institution = (await registry.GetAsync()).Find(Id);
+        if (institution is null)
+        {
+            return;
+        }
+
+        unreportedChanges = false;
+        try
+        {
+            await GrainFactory.GetGrain<ICityGrain>(institution.CityCode).Report(Id, Position, Aggregate);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            unreportedChanges = true;
+            logger.LogWarning(ex, "Institution {Institution} could not report to city {City}; will retry", Id, institution.CityCode);
+        }
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        if (!unsavedChanges)
+        {
+            return;
+        }
+
+        Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays));
+        await checkpoint.WriteStateAsync(cancellationToken);
+        unsavedChanges = false;
+    }
+}

@@ -1,0 +1,97 @@
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Measures;
+using Evaluation.Grains.Registry;
+
+namespace Evaluation.Grains.Areas;
+
+/// <summary>What the province keeps beyond its cities' sums: figures the province enters by hand.</summary>
+[GenerateSerializer, Alias("ProvinceSettings")]
+public sealed class ProvinceSettings
+{
+    [Id(0)] public int ThematicDatabaseCount { get; set; }
+}
+
+/// <summary>
+/// The province: the sum of its cities, city rankings, the peer priors every smoothed score uses,
+/// and the plan targets. Like a city it rebuilds its sums from its members on activation.
+/// </summary>
+public sealed class ProvinceGrain(
+    [PersistentState("province", GrainStorage.Checkpoints)] IPersistentState<ProvinceSettings> settings,
+    RegistryCache registry,
+    TimeProvider time) : Grain, IProvinceGrain
+{
+    public const string Key = "440000";
+
+    private readonly Dictionary<string, CityRollup> cities = [];
+    private AggregateData? total;
+    private PeerPriorTable? priors;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var codes = (await registry.GetAsync()).Divisions.Cities.Select(c => c.Code).ToList();
+        var rollups = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ICityGrain>(code).GetRollup()));
+        for (var i = 0; i < codes.Count; i++)
+        {
+            Accept(codes[i], rollups[i]);
+        }
+    }
+
+    public Task Report(string cityCode, CityRollup rollup)
+    {
+        Accept(cityCode, rollup);
+        return Task.CompletedTask;
+    }
+
+    public Task<AggregateData> GetAggregate() => Task.FromResult(Total());
+
+    public async Task<PeerPriorTable> GetPeerPriors()
+    {
+        if (priors is null)
+        {
+            var divisions = (await registry.GetAsync()).Divisions;
+            priors = PeerPriors.Build(cities.Select(c => (divisions.Find(c.Key)?.Region, c.Value.RecentLevelsByKind)));
+        }
+
+        return priors;
+    }
+
+    public async Task<ProvinceView> GetView()
+    {
+        var current = await registry.GetAsync();
+        var table = await GetPeerPriors();
+        var candidates = current.Divisions.Cities
+            .Select(city => new RankingCandidate(
+                city.Code,
+                city.Name,
+                PeerGroups.Label(city.Region),
+                AreaClock.RankingScore(cities.TryGetValue(city.Code, out var rollup) ? rollup.Aggregate : new AggregateData(), city.Region is { } r ? table.For(r) : table.Province, time)))
+            .ToList();
+
+        var targets = PlanTargets.Evaluate(
+            current.Divisions.All,
+            current.Institutions,
+            current.PilotCountyCodes,
+            settings.State.ThematicDatabaseCount,
+            AreaClock.Today(time));
+
+        var province = current.Divisions.Find(Key);
+        return new ProvinceView(Key, province?.Name ?? "广东省", AreaClock.Compute(Total(), table.Province, time), Rankings.Rank(candidates), targets);
+    }
+
+    public async Task SetThematicDatabaseCount(int count)
+    {
+        settings.State.ThematicDatabaseCount = count;
+        await settings.WriteStateAsync();
+    }
+
+    private void Accept(string cityCode, CityRollup rollup)
+    {
+        cities[cityCode] = rollup;
+        total = null;
+        priors = null;
+    }
+
+    private AggregateData Total() => total ??= Aggregation.Sum(cities.Values.Select(c => c.Aggregate));
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Evaluation.Contracts.Ingestion;
+
+namespace Evaluation.Grains.EventLog;
+
+/// <summary>
+/// The event log for <c>--in-memory</c> mode: the same contract as the PostgreSQL log within one
+/// silo process, and nothing survives the process.
+/// </summary>
+public sealed class InMemoryEventLog : IEventLog
+{
+    private readonly Lock gate = new();
+    private readonly HashSet<string> claimedKeys = [];
+    private readonly ConcurrentDictionary<string, List<LoggedEvent>> byInstitution = new();
+
+    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new AppendOutcome[events.Count];
+        lock (gate)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                if (!claimedKeys.Add(e.DedupKey))
+                {
+                    continue;
+                }
+
+                var hadOpen = e.OpenKey is not null && !claimedKeys.Add(e.OpenKey);
+                var log = byInstitution.GetOrAdd(e.InstitutionId, _ => []);
+                var logged = e.ToLogged(log.Count + 1, hadOpen);
+                log.Add(logged);
+                outcomes[i] = new AppendOutcome(logged);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<AppendOutcome>>(outcomes);
+    }
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<LoggedEvent> events = byInstitution.TryGetValue(institutionId, out var log)
+                ? log.Skip((int)afterPosition).ToList()
+                : [];
+            return Task.FromResult(events);
+        }
+    }
+
+    public Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(byInstitution.TryGetValue(institutionId, out var log) ? (long)log.Count : 0L);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using Evaluation.Contracts.Ingestion;
+using Evaluation.Contracts.Registry;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Evaluation.Grains.EventLog;
+
+/// <summary>
+/// The event log on PostgreSQL. A batch costs a handful of round-trips whatever its size:
+/// binary COPY into a session temp table, then one set-based statement list that claims keys,
+/// numbers the new events per institution and appends them.
+/// </summary>
+public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
+{
+    // ON COMMIT DELETE ROWS keeps the tables per session (pooled connections reuse them) and empties them per batch.
+    private const string PrepareSql = """
+        CREATE TEMP TABLE IF NOT EXISTS incoming (
+            ord int PRIMARY KEY, dedup_key text NOT NULL, open_key text, institution_id text NOT NULL,
+            kind smallint NOT NULL, source_id text NOT NULL, service_item text NOT NULL, channel smallint NOT NULL,
+            domain smallint NOT NULL, day date NOT NULL, occurred_at timestamptz NOT NULL, level smallint,
+            tags text[], comment text, real_name boolean, contact_sealed bytea, accepted_at timestamptz,
+            completed_at timestamptz, on_time boolean, handling_hours double precision
+        ) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS appended (ord int PRIMARY KEY, institution_id text NOT NULL, position bigint NOT NULL) ON COMMIT DELETE ROWS;
+        """;
+
+    private const string CopySql = """
+        COPY incoming (ord, dedup_key, open_key, institution_id, kind, source_id, service_item, channel, domain, day,
+            occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    // Locks are always taken in the same order (institutions by id, then keys by key) so concurrent
+    // batches queue behind each other instead of deadlocking.
+    private const string AppendSql = """
+        INSERT INTO institution_position (institution_id)
+            SELECT DISTINCT institution_id FROM incoming ORDER BY 1 ON CONFLICT DO NOTHING;
+        SELECT count(*) FROM (SELECT 1 FROM institution_position
+            WHERE institution_id IN (SELECT institution_id FROM incoming) ORDER BY institution_id FOR UPDATE) AS locked;
+        WITH fresh AS (
+            INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming ORDER BY dedup_key
+            ON CONFLICT DO NOTHING RETURNING dedup_key)
+        INSERT INTO claimed (ord) SELECT i.ord FROM incoming i JOIN fresh USING (dedup_key);
+        WITH never_open AS (
+            INSERT INTO event_key (dedup_key)
+                SELECT i.open_key FROM incoming i JOIN claimed USING (ord) WHERE i.open_key IS NOT NULL ORDER BY 1
+            ON CONFLICT DO NOTHING RETURNING dedup_key)
+        UPDATE claimed c SET had_open = NOT EXISTS (SELECT 1 FROM never_open n WHERE n.dedup_key = i.open_key)
+            FROM incoming i WHERE i.ord = c.ord AND i.open_key IS NOT NULL;
+        INSERT INTO appended (ord, institution_id, position)
+            SELECT i.ord, i.institution_id,
+                   p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord)
+            FROM incoming i JOIN claimed USING (ord) JOIN institution_position p USING (institution_id);
+        UPDATE institution_position p SET last_position = m.top
+            FROM (SELECT institution_id, max(position) AS top FROM appended GROUP BY 1) m
+            WHERE p.institution_id = m.institution_id;
+        INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
+                level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
+            SELECT a.institution_id, a.position, i.kind, i.source_id, i.service_item, i.channel, i.domain, i.day, i.occurred_at,
+                i.level, i.tags, i.comment, i.real_name, i.contact_sealed, i.accepted_at, i.completed_at, i.on_time,
+                i.handling_hours, CASE WHEN i.kind = 2 THEN c.had_open END
+            FROM appended a JOIN incoming i USING (ord) JOIN claimed c USING (ord)
+            ORDER BY a.institution_id, a.position;
+        SELECT a.ord, a.position, c.had_open FROM appended a JOIN claimed c USING (ord);
+        """;
+
+    private const string ReadSql = """
+        SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
+               coalesce(handling_hours, 0), coalesce(had_open, false)
+        FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
+        """;
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var prepare = new NpgsqlCommand(PrepareSql, connection, transaction))
+        {
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await CopyAsync(connection, events, cancellationToken);
+
+        var outcomes = new AppendOutcome[events.Count];
+        await using (var append = new NpgsqlCommand(AppendSql, connection, transaction))
+        await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
+        {
+            // Only the last statement's rows matter; the lock count before it is skipped.
+            while (reader.FieldCount != 3 && await reader.NextResultAsync(cancellationToken))
+            {
+            }
+
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var ord = reader.GetInt32(0);
+                outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken);
+        for (var ord = 0; ord < events.Count; ord++)
+        {
+            var e = events[ord];
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(ord, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(e.DedupKey, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.OpenKey, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.InstitutionId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((short)e.Kind, NpgsqlDbType.Smallint, cancellationToken);
+            await importer.WriteAsync(e.SourceId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.ServiceItem, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((short)e.Channel, NpgsqlDbType.Smallint, cancellationToken);
+            await importer.WriteAsync((short)e.Domain, NpgsqlDbType.Smallint, cancellationToken);
+            await importer.WriteAsync(e.Day, NpgsqlDbType.Date, cancellationToken);
+            await importer.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
+            await WriteNullableAsync(importer, e.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.Comment, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? e.RealName : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, e.ContactSealed, NpgsqlDbType.Bytea, cancellationToken);
+            await WriteNullableAsync(importer, e.AcceptedAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, e.CompletedAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            var completion = e.Kind == LoggedEventKind.ServiceCompleted;
+            await WriteNullableAsync(importer, completion ? e.OnTime : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, completion ? e.HandlingHours : (double?)null, NpgsqlDbType.Double, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ReadSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = institutionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<LoggedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new LoggedEvent(
+                reader.GetInt64(0),
+                (LoggedEventKind)reader.GetInt16(1),
+                reader.GetFieldValue<DateOnly>(2),
+                (Channel)reader.GetInt16(3),
+                (IpDomain)reader.GetInt16(4),
+                (byte)reader.GetInt16(5),
+                reader.GetBoolean(6),
+                reader.GetDouble(7),
+                reader.GetBoolean(8)));
+        }
+
+        return events;
+    }
+
+    public async Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT last_position FROM institution_position WHERE institution_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = institutionId });
+        return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : 0;
+    }
+}

@@ -1,0 +1,59 @@
+using Evaluation.Domain.Calendar;
+using Evaluation.Grains.Areas;
+using Evaluation.Grains.EventLog;
+using Evaluation.Grains.Ingestion;
+using Evaluation.Grains.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Evaluation.Grains.Hosting;
+
+public static class EvaluationSiloExtensions
+{
+    /// <summary>Everything a silo of this system needs: storage, clustering, the event log and the domain services.</summary>
+    public static ISiloBuilder AddEvaluation(this ISiloBuilder silo, EvaluationSettings settings)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+
+        if (settings.InMemory)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IEventLog, InMemoryEventLog>();
+        }
+        else
+        {
+            silo.UseEvaluationPostgres(settings.ConnectionString);
+            silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            silo.AddPostgresEventLog(settings.ConnectionString);
+        }
+
+        return silo.AddEvaluationServices(settings);
+    }
+
+    public static ISiloBuilder AddPostgresEventLog(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
+        return silo;
+    }
+
+    /// <summary>The domain services grains take, without storage or clustering (test clusters bring their own).</summary>
+    public static ISiloBuilder AddEvaluationServices(this ISiloBuilder silo, EvaluationSettings settings)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(WorkingCalendar.Default);
+        silo.Services.TryAddSingleton<AreaTiming>();
+        silo.Services.AddSingleton<RegistryCache>();
+        silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyBytes()));
+        return silo;
+    }
+}

@@ -1,0 +1,133 @@
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Ingestion;
+using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Ingestion;
+using Evaluation.Grains.EventLog;
+using Evaluation.Grains.Registry;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Evaluation.Grains.Ingestion;
+
+/// <summary>
+/// Validates a batch, commits the valid items to the log in one transaction and only then answers,
+/// so an acknowledged item is never lost. Committed events are handed to their institutions right
+/// away; an institution that misses a hand-over reads the log itself.
+/// </summary>
+[StatelessWorker]
+public sealed class IngestGrain(
+    IEventLog log,
+    RegistryCache registry,
+    WorkingCalendar calendar,
+    ContactSealer sealer,
+    TimeProvider time,
+    ILogger<IngestGrain> logger) : Grain, IIngestGrain
+{
+    public Task<IReadOnlyList<ItemResult>> IngestEvaluations(IReadOnlyList<EvaluationInput> items) =>
+        IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
+            rules.Validate(item, index, now, errors) is { } valid ? [ToEvent(item, valid)] : []);
+
+    public Task<IReadOnlyList<ItemResult>> IngestServiceRecords(IReadOnlyList<ServiceRecordInput> items) =>
+        IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
+            rules.Validate(item, index, now, errors) is { } valid ? [ToEvent(item, valid)] : []);
+
+    private delegate PendingEvent[] Validator<in T>(IngestionRules rules, T item, int index, DateTimeOffset now, List<FieldError> errors);
+
+    private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
+    {
+        var rules = new IngestionRules(await registry.GetAsync(), calendar);
+        var now = time.GetUtcNow();
+        var results = new ItemResult[items.Count];
+        var pending = new List<(int Index, PendingEvent Event)>();
+        var keysInBatch = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var errors = new List<FieldError>();
+            var events = validate(rules, items[i], i, now, errors);
+            if (errors.Count > 0 || events.Length == 0)
+            {
+                results[i] = new ItemResult(idOf(items[i]), ItemStatus.Rejected, errors);
+            }
+            else if (!keysInBatch.Add(events[0].DedupKey))
+            {
+                results[i] = new ItemResult(idOf(items[i]), ItemStatus.Duplicate, []);
+            }
+            else
+            {
+                pending.Add((i, events[0]));
+            }
+        }
+
+        var outcomes = await log.AppendAsync(pending.Select(p => p.Event).ToList());
+        var delivered = new Dictionary<string, List<LoggedEvent>>();
+        for (var p = 0; p < pending.Count; p++)
+        {
+            var (index, e) = pending[p];
+            if (outcomes[p].Logged is { } logged)
+            {
+                results[index] = new ItemResult(idOf(items[index]), ItemStatus.Accepted, []);
+                (delivered.TryGetValue(e.InstitutionId, out var list) ? list : delivered[e.InstitutionId] = []).Add(logged);
+            }
+            else
+            {
+                results[index] = new ItemResult(idOf(items[index]), ItemStatus.Duplicate, []);
+            }
+        }
+
+        await DeliverAsync(delivered);
+        return results;
+    }
+
+    private async Task DeliverAsync(Dictionary<string, List<LoggedEvent>> delivered)
+    {
+        try
+        {
+            await Task.WhenAll(delivered.Select(d => GrainFactory.GetGrain<IInstitutionGrain>(d.Key).Apply(d.Value)));
+        }
+        catch (Exception ex)
+        {
+            // The events are committed; the institution catches up from the log on its own.
+            logger.LogWarning(ex, "Handing committed events to {Count} institutions failed; they will catch up from the log", delivered.Count);
+        }
+    }
+
+    private PendingEvent ToEvent(EvaluationInput item, ValidItem valid) => new(
+        DedupKey: $"eval:{item.Id}",
+        OpenKey: null,
+        InstitutionId: valid.Institution.Id,
+        Kind: LoggedEventKind.Evaluation,
+        SourceId: item.Id!,
+        ServiceItem: valid.ServiceItem.Code,
+        Channel: valid.Channel,
+        Domain: valid.ServiceItem.Domain,
+        Day: valid.Day,
+        OccurredAt: item.OccurredAt!.Value,
+        Level: (byte)item.Level!.Value,
+        Tags: item.Tags,
+        Comment: item.Comment,
+        RealName: item.RealName,
+        ContactSealed: item.RealName && item.Contact is { } contact ? sealer.Seal(contact) : null);
+
+    private PendingEvent ToEvent(ServiceRecordInput item, ValidItem valid)
+    {
+        var accepted = item.AcceptedAt!.Value;
+        var completed = item.CompletedAt;
+        return new PendingEvent(
+            DedupKey: completed is null ? OpenKeyOf(item) : $"rec:{item.Id}:done",
+            OpenKey: completed is null ? null : OpenKeyOf(item),
+            InstitutionId: valid.Institution.Id,
+            Kind: completed is null ? LoggedEventKind.ServiceOpened : LoggedEventKind.ServiceCompleted,
+            SourceId: item.Id!,
+            ServiceItem: valid.ServiceItem.Code,
+            Channel: valid.Channel,
+            Domain: valid.ServiceItem.Domain,
+            Day: valid.Day,
+            OccurredAt: completed ?? accepted,
+            AcceptedAt: accepted,
+            CompletedAt: completed,
+            OnTime: completed is { } done && calendar.IsOnTime(accepted, done, valid.ServiceItem.TimeLimit),
+            HandlingHours: completed is { } end ? (end - accepted).TotalHours : 0);
+    }
+
+    private static string OpenKeyOf(ServiceRecordInput item) => $"rec:{item.Id}:open";
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using Evaluation.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Evaluation.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real system in a test: several silos (Orleans.TestingHost) with clustering, storage, reminders and
+/// the event log on a fresh PostgreSQL database. Silos can be killed and started again.
+/// </summary>
+public sealed class EvaluationCluster : IAsyncDisposable
+{
+    private const string ConnectionStringKey = "EvaluationTests:ConnectionString";
+    private const string ContactKeyKey = "EvaluationTests:ContactKey";
+
+    private EvaluationCluster(PostgresDatabase database, TestCluster cluster, string contactKey)
+    {
+        Database = database;
+        Cluster = cluster;
+        ContactKey = contactKey;
+    }
+
+    public PostgresDatabase Database { get; }
+
+    public TestCluster Cluster { get; }
+
+    public string ContactKey { get; }
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public string ClusterId => Cluster.Options.ClusterId;
+
+    public string ServiceId => Cluster.Options.ServiceId;
+
+    public static async Task<EvaluationCluster> StartAsync(PostgresDatabase database, short silos = 2)
+    {
+        var contactKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConfigureFileLogging = false;
+        builder.Properties[ConnectionStringKey] = database.ConnectionString;
+        builder.Properties[ContactKeyKey] = contactKey;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new EvaluationCluster(database, cluster, contactKey);
+    }
+
+    /// <summary>A hard kill: the silo gets no chance to checkpoint or hand anything over.</summary>
+    public Task KillAsync(SiloHandle silo) => Cluster.KillSiloAsync(silo);
+
+    public Task<SiloHandle> StartSiloAsync() => Cluster.StartAdditionalSiloAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>Declare killed silos dead within seconds rather than the production half-minute.</summary>
+    public static void DetectFailuresFast(ISiloBuilder silo) =>
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        });
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var connectionString = silo.Configuration[ConnectionStringKey]!;
+            silo.UseEvaluationPostgres(connectionString);
+            silo.AddPostgresEventLog(connectionString);
+            silo.AddEvaluationServices(new EvaluationSettings { ConnectionString = connectionString, ContactKey = silo.Configuration[ContactKeyKey] });
+            DetectFailuresFast(silo);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder client) =>
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = PostgresOrleansExtensions.Invariant;
+                o.ConnectionString = configuration[ConnectionStringKey];
+            });
+    }
+}

@@ -1,0 +1,96 @@
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Measures;
+using Npgsql;
+
+namespace Evaluation.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Recomputes aggregates from scratch with SQL <c>GROUP BY</c> over the event log, independently of the
+/// grains' own aggregation code: the reference every grain aggregate must equal.
+/// </summary>
+public static class LogRecomputation
+{
+    /// <summary>Aggregates keyed by the area each institution is mapped to (itself, its city, or the province).</summary>
+    public static async Task<Dictionary<string, AggregateData>> ByAreaAsync(string connectionString, IReadOnlyDictionary<string, string> areaOfInstitution)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE area_map (institution_id text PRIMARY KEY, area text NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync("COPY area_map FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (institution, area) in areaOfInstitution)
+            {
+                await importer.WriteRowAsync(default, institution, area);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        var result = new Dictionary<string, AggregateData>();
+        AggregateData Of(string area) => result.TryGetValue(area, out var data) ? data : result[area] = new AggregateData();
+
+        const string tallies = """
+            SELECT m.area, l.day, l.channel, l.domain,
+                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 1), count(*) FILTER (WHERE l.kind = 0 AND l.level = 2),
+                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 3), count(*) FILTER (WHERE l.kind = 0 AND l.level = 4),
+                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 5),
+                   count(*) FILTER (WHERE l.kind = 1), count(*) FILTER (WHERE l.kind = 2),
+                   count(*) FILTER (WHERE l.kind = 2 AND l.on_time), coalesce(sum(l.handling_hours) FILTER (WHERE l.kind = 2), 0)
+            FROM event_log l JOIN area_map m USING (institution_id)
+            GROUP BY m.area, l.day, l.channel, l.domain
+            """;
+        await using (var command = new NpgsqlCommand(tallies, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var key = new TallyKey(reader.GetFieldValue<DateOnly>(1), (Channel)reader.GetInt16(2), (IpDomain)reader.GetInt16(3));
+                Of(reader.GetString(0)).Tallies[key] = new Tally
+                {
+                    Levels = [reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8)],
+                    Opened = reader.GetInt64(9),
+                    Completed = reader.GetInt64(10),
+                    CompletedOnTime = reader.GetInt64(11),
+                    HandlingHoursSum = reader.GetDouble(12),
+                };
+            }
+        }
+
+        // Percentiles need the distribution; the bucket boundaries are the definition shared with the grains.
+        const string durations = """
+            SELECT m.area, l.day, l.channel, l.domain, l.handling_hours
+            FROM event_log l JOIN area_map m USING (institution_id) WHERE l.kind = 2
+            """;
+        await using (var command = new NpgsqlCommand(durations, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var key = new TallyKey(reader.GetFieldValue<DateOnly>(1), (Channel)reader.GetInt16(2), (IpDomain)reader.GetInt16(3));
+                var tally = Of(reader.GetString(0)).Tallies[key];
+                tally.HandlingHistogram ??= new long[HandlingHistogram.BucketCount];
+                tally.HandlingHistogram[HandlingHistogram.BucketOf(reader.GetDouble(4))]++;
+            }
+        }
+
+        const string backlog = """
+            SELECT m.area, count(*) FILTER (WHERE l.kind = 1) - count(*) FILTER (WHERE l.kind = 2 AND l.had_open)
+            FROM event_log l JOIN area_map m USING (institution_id) GROUP BY m.area
+            """;
+        await using (var command = new NpgsqlCommand(backlog, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Of(reader.GetString(0)).Backlog = reader.GetInt64(1);
+            }
+        }
+
+        return result;
+    }
+}
