@@ -28,13 +28,13 @@ internal sealed class InstitutionProfile(Institution institution, double quality
 
     /// <summary>
     /// Probabilities of levels 1..5 for a given quality. The 差评 share (levels 1–2) grows with the square of
-    /// the shortfall, so over the quality spread drawn above about 5 % of all ratings are 差评, concentrated
-    /// in the weaker institutions.
+    /// the shortfall, so over the quality spread drawn above, late services included, about 5 % of all ratings
+    /// are 差评, concentrated in the weaker institutions.
     /// </summary>
     public static double[] LevelProbabilities(double quality)
     {
         var shortfall = 1 - Math.Clamp(quality, 0.3, 1);
-        var bad = 0.01 + (0.7 * shortfall * shortfall);
+        var bad = 0.01 + (0.55 * shortfall * shortfall);
         var fair = 0.03 + (0.3 * shortfall);
         var good = 0.15 + (0.2 * shortfall);
         return [0.4 * bad, 0.6 * bad, fair, good, 1 - bad - fair - good];

@@ -29,7 +29,7 @@ public sealed class TrafficModelTests
 
         var bad = ratings.Count(r => r.Level <= 2) / (double)ratings.Count;
         var realName = ratings.Count(r => r.RealName) / (double)ratings.Count;
-        Assert.InRange(bad, 0.03, 0.08);
+        Assert.InRange(bad, 0.035, 0.065);
         Assert.InRange(realName, 0.17, 0.23);
         Assert.All(ratings, r => Assert.Equal(r.RealName, r.Contact is not null));
     }
