@@ -15,6 +15,8 @@ public static class IngestionApi
     /// <summary>5,000 items with full comments fit in well under this; anything larger is not a batch we accept.</summary>
     public const long MaxBodyBytes = 16 * 1024 * 1024;
 
+    private const int RetryAfterSeconds = 5;
+
     public static void MapIngestionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Ingestion");
@@ -88,7 +90,17 @@ public static class IngestionApi
 
             if (readable.Count > 0)
             {
-                var answers = await ingest(readable);
+                IReadOnlyList<ItemResult> answers;
+                try
+                {
+                    answers = await ingest(readable);
+                }
+                catch (LogUnavailableException ex)
+                {
+                    http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return TypedResults.Problem(title: "Temporarily unavailable", detail: ex.Message + " Send the same batch again; items already stored count once.", statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+
                 for (var i = 0; i < answers.Count; i++)
                 {
                     results[readableIndex[i]] = answers[i] with { Errors = answers[i].Errors.Select(e => Renumber(e, i, readableIndex[i])).ToList() };

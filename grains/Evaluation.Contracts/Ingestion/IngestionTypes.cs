@@ -90,3 +90,25 @@ public sealed record LoggedEvent(
     [property: Id(6)] bool OnTime,
     [property: Id(7)] double HandlingHours,
     [property: Id(8)] bool HadOpen);
+
+/// <summary>
+/// The event log (PostgreSQL) could not be reached or refused the work. Nothing of the batch was
+/// acknowledged, so the source can safely send the same batch again later.
+/// </summary>
+[GenerateSerializer, Alias("LogUnavailableException")]
+public sealed class LogUnavailableException : Exception
+{
+    public LogUnavailableException()
+    {
+    }
+
+    public LogUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public LogUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

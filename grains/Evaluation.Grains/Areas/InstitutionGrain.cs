@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
@@ -88,12 +89,21 @@ public sealed class InstitutionGrain(
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        if (await log.LastPositionAsync(Id, cancellationToken) <= Position)
+        IReadOnlyList<LoggedEvent> missing;
+        try
         {
-            return;
+            if (await log.LastPositionAsync(Id, cancellationToken) <= Position)
+            {
+                return;
+            }
+
+            missing = await log.ReadAsync(Id, Position, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            throw new LogUnavailableException($"Institution {Id} cannot read the event log ({ex.GetType().Name}).");
         }
 
-        var missing = await log.ReadAsync(Id, Position, cancellationToken);
         foreach (var e in missing)
         {
             if (e.Position == Position + 1)

@@ -41,7 +41,7 @@ public static class EvaluationSiloExtensions
 
     public static ISiloBuilder AddPostgresEventLog(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
         silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
         return silo;
     }

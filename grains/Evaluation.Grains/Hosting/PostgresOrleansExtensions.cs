@@ -23,6 +23,7 @@ public static class PostgresOrleansExtensions
     /// </summary>
     public static ISiloBuilder UseEvaluationPostgres(this ISiloBuilder builder, string connectionString)
     {
+        connectionString = PostgresConnections.Bounded(connectionString);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
             new MigrateOnStart(new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>())));
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
@@ -58,7 +59,17 @@ public sealed class IngestGrain(
             }
         }
 
-        var outcomes = await log.AppendAsync(pending.Select(p => p.Event).ToList());
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await log.AppendAsync(pending.Select(p => p.Event).ToList());
+        }
+        catch (DbException ex)
+        {
+            // Database exceptions do not cross silo boundaries; say what happened in a type that does.
+            logger.LogWarning(ex, "Appending {Count} events to the log failed", pending.Count);
+            throw new LogUnavailableException($"The event log is unavailable ({ex.GetType().Name}); nothing of this batch was stored.");
+        }
         var delivered = new Dictionary<string, List<LoggedEvent>>();
         for (var p = 0; p < pending.Count; p++)
         {

@@ -41,6 +41,9 @@ public sealed class EvaluationCluster : IAsyncDisposable
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConfigureFileLogging = false;
+
+        // Real sockets, so a separately hosted API (an Orleans client of its own) can reach the gateways.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Properties[ConnectionStringKey] = database.ConnectionString;
         builder.Properties[ContactKeyKey] = contactKey;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
