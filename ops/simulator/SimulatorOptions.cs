@@ -111,7 +111,7 @@ internal sealed record SimulatorOptions(
             return fallback;
         }
 
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) 
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             && value >= min && value <= max && (!whole || value == Math.Floor(value)))
         {
             return value;
