@@ -113,14 +113,7 @@ public sealed class AdoNetProviderTests(PostgresDatabase database) : IClassFixtu
         {
             siloBuilder.UseEvaluationPostgres(siloBuilder.Configuration[ConnectionStringKey]!);
             siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            // Declare killed silos dead within seconds rather than the production half-minute.
-            siloBuilder.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-            });
+            EvaluationCluster.DetectFailuresFast(siloBuilder);
         }
     }
 
