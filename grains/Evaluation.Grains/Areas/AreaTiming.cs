@@ -15,6 +15,9 @@ public sealed class AreaTiming
     public TimeSpan CatchUpPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan PeerPriorLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a city's or the province's computed view is reused for further reads.</summary>
+    public TimeSpan ViewLifetime { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>Names of the grain storages the silo must provide.</summary>

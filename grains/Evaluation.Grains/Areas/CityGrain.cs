@@ -16,6 +16,8 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     : Grain, ICityGrain
 {
     private readonly Dictionary<string, PositionedAggregate> members = [];
+    private readonly RecentValue<AreaMeasures> measures = new(time, timing.ViewLifetime);
+    private readonly RecentValue<CityView> view = new(time, timing.ViewLifetime);
     private AggregateData? total;
     private long version;
     private bool unreported = true;
@@ -42,14 +44,18 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
 
-    public async Task<AreaMeasures> GetMeasures()
+    public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
+
+    public Task<CityView> GetView() => view.GetAsync(ComputeViewAsync);
+
+    private async Task<AreaMeasures> ComputeMeasuresAsync()
     {
         var region = (await registry.GetAsync()).Divisions.RegionOf(Code);
         var priors = await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
         return AreaClock.Compute(Total(), region is { } r ? priors.For(r) : priors.Province, time);
     }
 
-    public async Task<CityView> GetView()
+    private async Task<CityView> ComputeViewAsync()
     {
         var current = await registry.GetAsync();
         var division = current.Divisions.Find(Code);

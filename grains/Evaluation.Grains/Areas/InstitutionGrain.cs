@@ -34,6 +34,8 @@ public sealed class InstitutionGrain(
     private bool unsavedChanges;
     private bool unreportedChanges = true;
     private PeerPriorCache? peerPrior;
+    private AreaMeasures? measures;
+    private (long Position, DateOnly Today, PeerPrior? Prior) measuresKey;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -84,7 +86,15 @@ public sealed class InstitutionGrain(
             prior = await peerPrior.GetAsync(institution.Kind, current.Divisions.Find(institution.CityCode)?.Region, time.GetUtcNow());
         }
 
-        return AreaClock.Compute(Aggregate, prior, time);
+        // Reads far outnumber changes; recompute only when the events, the day or the prior moved on.
+        var key = (Position, AreaClock.Today(time), prior);
+        if (measures is null || measuresKey != key)
+        {
+            measures = AreaClock.Compute(Aggregate, prior, time);
+            measuresKey = key;
+        }
+
+        return measures;
     }
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)

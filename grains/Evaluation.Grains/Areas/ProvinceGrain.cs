@@ -20,11 +20,13 @@ public sealed class ProvinceSettings
 public sealed class ProvinceGrain(
     [PersistentState("province", GrainStorage.Checkpoints)] IPersistentState<ProvinceSettings> settings,
     RegistryCache registry,
+    AreaTiming timing,
     TimeProvider time) : Grain, IProvinceGrain
 {
     public const string Key = "440000";
 
     private readonly Dictionary<string, CityRollup> cities = [];
+    private readonly RecentValue<ProvinceView> view = new(time, timing.ViewLifetime);
     private AggregateData? total;
     private PeerPriorTable? priors;
 
@@ -57,7 +59,9 @@ public sealed class ProvinceGrain(
         return priors;
     }
 
-    public async Task<ProvinceView> GetView()
+    public Task<ProvinceView> GetView() => view.GetAsync(ComputeViewAsync);
+
+    private async Task<ProvinceView> ComputeViewAsync()
     {
         var current = await registry.GetAsync();
         var table = await GetPeerPriors();

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Evaluation.Benchmarks;
+using Evaluation.Grains.Registry;
+using Evaluation.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+if (args.Contains("--help"))
+{
+    Console.WriteLine("""
+        ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
+        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
+          --ratings N   ratings for the ingest comparison (default 100000)
+          --history N   logged events of one institution for the recovery figure (default 1000000)
+          --seconds S   length of each read and freshness phase (default 15)
+          --out DIR     where results.json and results.md go (default ops/benchmarks/results)
+        Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
+        Starts its own silo and API on ports 11311/30311/5311 against a fresh database, loopback only.
+        """);
+    return 0;
+}
+
+var ratingsCount = Option("--ratings", 100_000);
+var historyCount = Option("--history", 1_000_000);
+var phase = TimeSpan.FromSeconds(Option("--seconds", 15));
+var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(root, "ops/benchmarks/results");
+
+var server = Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+await Admin(server, $"CREATE DATABASE {database}");
+await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+var figures = new List<Figure>();
+using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+var institutions = ShippedRegistry.Sample.Institutions;
+var quiet = institutions[0];
+var traffic = institutions.Skip(2).ToList();
+var workload = new Workload(traffic, seed: 42);
+try
+{
+    await using var system = await SystemUnderTest.StartAsync(root, connectionString, http);
+    Console.WriteLine($"bench: system up on {system.ApiUrl} with database {database}");
+
+    // 1. Durable ingest through the API vs raw binary COPY of the same rows.
+    var ratings = workload.Ratings(ratingsCount, "bench");
+    var copy = await Timing.TimeAsync(() => Workload.CopyAsync(connectionString, ratings));
+    var ingest = await Timing.TimeAsync(() => Parallel.ForEachAsync(ratings.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) => await Workload.PostAsync(http, system.ApiUrl, batch)));
+    var copyRate = ratingsCount / copy.TotalSeconds;
+    var ingestRate = ratingsCount / ingest.TotalSeconds;
+    figures.Add(new("durable ingest (ratings/s, batches of 1000, 4 in flight)", $"{ingestRate:0}", $"COPY {copyRate:0}", $"{ingestRate / copyRate:0.00}", "≥ 0.5 of COPY", ingestRate / copyRate >= 0.5));
+    Console.WriteLine($"bench: ingest {ingestRate:0}/s, COPY {copyRate:0}/s");
+
+    // 2. Freshness from acknowledgement to visibility, while ingesting at half the peak rate.
+    var probe = institutions[1];
+    var (toInstitution, toCity, toProvince) = await FreshnessAsync(system.ApiUrl, probe, ingestRate / 2);
+    figures.Add(new("freshness institution p50 / p99 (ms)", $"{toInstitution.Percentile(0.5):0} / {toInstitution.Percentile(0.99):0}", "", "", "p99 ≤ 1000", toInstitution.Percentile(0.99) <= 1000));
+    figures.Add(new("freshness city p50 / p99 (ms)", $"{toCity.Percentile(0.5):0} / {toCity.Percentile(0.99):0}", "", "", "", null));
+    figures.Add(new("freshness province p50 / p99 (ms)", $"{toProvince.Percentile(0.5):0} / {toProvince.Percentile(0.99):0}", "", "", "p99 ≤ 2000", toProvince.Percentile(0.99) <= 2000));
+
+    // 3. Public reads vs a trivial endpoint of the same server.
+    var trivial = await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live"), 8, phase);
+    foreach (var (name, path) in new[] { ("institution", $"api/v1/public/institutions/{probe.Id}"), ("province", "api/v1/public/province") })
+    {
+        var read = await Timing.LoadAsync(() => Get(system.ApiUrl, path), 8, phase);
+        var ratio = read.Latencies.Percentile(0.99) / trivial.Latencies.Percentile(0.99);
+        figures.Add(new(
+            $"read {name}: p50 / p99 ms, req/s",
+            $"{read.Latencies.Percentile(0.5):0.0} / {read.Latencies.Percentile(0.99):0.0}, {read.PerSecond:0}",
+            $"trivial {trivial.Latencies.Percentile(0.5):0.0} / {trivial.Latencies.Percentile(0.99):0.0}, {trivial.PerSecond:0}",
+            $"p99 ×{ratio:0.0}",
+            "p99 ≤ 3× trivial",
+            ratio <= 3));
+    }
+
+    // 4. Recovery of an institution with a long history: its first read replays the whole log.
+    // The silo is killed first, so the institution has no checkpoint of that history and must replay all of it.
+    await Workload.AppendHistoryAsync(connectionString, quiet, historyCount);
+    await system.RestartSiloAsync();
+    var recovery = await Timing.TimeAsync(async () =>
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (await TryCount(system.ApiUrl, $"api/v1/public/institutions/{quiet.Id}", "d90") != historyCount && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    });
+    figures.Add(new($"recovery after a silo kill: institution with {historyCount:N0} logged events readable (s)", $"{recovery.TotalSeconds:0.00}", "", "", "", null));
+
+    // 5. Memory of the silo with every institution active.
+    system.Silo.Refresh();
+    figures.Add(new($"silo working set with {institutions.Count} institutions active (MiB)", $"{system.Silo.WorkingSet64 / (1024.0 * 1024):0}", "", "", "", null));
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+}
+
+Report(figures, outDir);
+return 0;
+
+static async Task Get(Uri api, string path)
+{
+    using var response = await Shared.Client.GetAsync(new Uri(api, path));
+    response.EnsureSuccessStatusCode();
+}
+
+async Task<(Latencies Institution, Latencies City, Latencies Province)> FreshnessAsync(Uri api, Evaluation.Contracts.Registry.Institution probe, double backgroundRate)
+{
+    using var stop = new CancellationTokenSource(phase);
+    var background = Task.Run(async () =>
+    {
+        var n = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var clock = Stopwatch.StartNew();
+            await Workload.PostAsync(http, api, workload.Ratings(500, $"fresh-bg-{n++}"));
+            var pause = TimeSpan.FromSeconds(500 / backgroundRate) - clock.Elapsed;
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause);
+            }
+        }
+    });
+
+    var (institution, city, province) = (new Latencies(), new Latencies(), new Latencies());
+    var probes = new Workload([probe], seed: 7);
+    var round = 0;
+    while (!stop.IsCancellationRequested)
+    {
+        var before = (await Count(api, $"api/v1/public/institutions/{probe.Id}"), await Count(api, $"api/v1/public/cities/{probe.CityCode}"), await Count(api, "api/v1/public/province"));
+        var one = probes.Ratings(1, $"fresh-probe-{round++}");
+        await Workload.PostAsync(http, api, one);
+        var acknowledged = Stopwatch.StartNew();
+        var seen = (Institution: false, City: false, Province: false);
+        while (!(seen.Institution && seen.City && seen.Province) && acknowledged.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (!seen.Institution && await Count(api, $"api/v1/public/institutions/{probe.Id}") > before.Item1)
+            {
+                institution.Add(acknowledged.Elapsed);
+                seen.Institution = true;
+            }
+
+            if (!seen.City && await Count(api, $"api/v1/public/cities/{probe.CityCode}") > before.Item2)
+            {
+                city.Add(acknowledged.Elapsed);
+                seen.City = true;
+            }
+
+            if (!seen.Province && await Count(api, "api/v1/public/province") > before.Item3)
+            {
+                province.Add(acknowledged.Elapsed);
+                seen.Province = true;
+            }
+        }
+    }
+
+    await background;
+    return (institution, city, province);
+}
+
+static async Task<long> Count(Uri api, string path, string window = "d30")
+{
+    var page = JsonNode.Parse(await Shared.Client.GetStringAsync(new Uri(api, path)))!;
+    return page["scores"]![window]!["count"]!.GetValue<long>();
+}
+
+// While the cluster re-forms after the kill, reads may fail; that time is part of the recovery.
+static async Task<long?> TryCount(Uri api, string path, string window)
+{
+    try
+    {
+        return await Count(api, path, window);
+    }
+    catch (HttpRequestException)
+    {
+        return null;
+    }
+}
+
+static async Task Admin(string server, string sql)
+{
+    await using var connection = new NpgsqlConnection(server);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+int Option(string name, int fallback) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+static void Report(List<Figure> figures, string outDir)
+{
+    var markdown = new StringBuilder();
+    markdown.AppendLine($"# Benchmark results ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)");
+    markdown.AppendLine();
+    markdown.AppendLine("| figure | value | baseline (same run) | ratio | goal | met |");
+    markdown.AppendLine("|---|---|---|---|---|---|");
+    foreach (var f in figures)
+    {
+        markdown.AppendLine($"| {f.Name} | {f.Value} | {f.Baseline} | {f.Ratio} | {f.Goal} | {f.Met switch { true => "yes", false => "no", null => "" }} |");
+    }
+
+    Directory.CreateDirectory(outDir);
+    File.WriteAllText(Path.Combine(outDir, "results.md"), markdown.ToString());
+    File.WriteAllText(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine();
+    Console.Write(markdown);
+}
+
+/// <summary>One pooled client for the read loops, so connection set-up is not what gets measured.</summary>
+internal static class Shared
+{
+    public static readonly HttpClient Client = new() { Timeout = TimeSpan.FromMinutes(2) };
+}

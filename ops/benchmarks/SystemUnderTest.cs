@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace Evaluation.Benchmarks;
+
+/// <summary>
+/// The real silo and API processes (the Release builds ops/run uses), started on ports of their own
+/// against the benchmark's own database, so a running development system is left alone.
+/// </summary>
+internal sealed class SystemUnderTest : IAsyncDisposable
+{
+    public const string SourceKey = "bench-source-key-0001";
+    private const int SiloPort = 11311;
+    private const int GatewayPort = 30311;
+    private const int ApiPort = 5311;
+
+    private readonly List<Process> processes = [];
+    private Dictionary<string, string> environment = [];
+
+    private SystemUnderTest(string root, string connectionString)
+    {
+        Root = root;
+        ConnectionString = connectionString;
+    }
+
+    public string Root { get; }
+
+    public string ConnectionString { get; }
+
+    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{ApiPort}/");
+
+    private const string SiloDll = "silo/bin/Release/net10.0/Evaluation.Silo.dll";
+
+    public Process Silo => processes[0];
+
+    /// <summary>A hard kill and a fresh start: every grain must come back from its checkpoint and the log.</summary>
+    public async Task RestartSiloAsync()
+    {
+        Silo.Kill(entireProcessTree: true);
+        await Silo.WaitForExitAsync();
+        Silo.Dispose();
+        processes.RemoveAt(0);
+        Start(SiloDll, environment);
+        processes.Insert(0, processes[^1]);
+        processes.RemoveAt(processes.Count - 1);
+        await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
+    }
+
+    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http)
+    {
+        var system = new SystemUnderTest(root, connectionString);
+        var environment = new Dictionary<string, string>
+        {
+            ["EVAL_DB"] = connectionString,
+            ["EVAL_CONTACT_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["EVAL_SOURCE_KEY"] = SourceKey,
+            ["Evaluation__ClusterId"] = "bench",
+            ["Evaluation__SiloPort"] = SiloPort.ToString(),
+            ["Evaluation__GatewayPort"] = GatewayPort.ToString(),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        system.environment = environment;
+        system.Start(SiloDll, environment);
+        await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
+        system.Start("client-api/bin/Release/net10.0/Evaluation.ClientApi.dll", environment, "--urls", system.ApiUrl.ToString().TrimEnd('/'));
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri(system.ApiUrl, "health/ready"));
+                if (ready.IsSuccessStatusCode)
+                {
+                    return system;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The system under test did not become ready within 90 s.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private void Start(string dll, Dictionary<string, string> environment, params string[] args)
+    {
+        var path = Path.Combine(Root, dll);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is missing: build with `dotnet build -c Release` (ops/bench does).");
+        }
+
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(path)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(path);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        processes.Add(process);
+    }
+
+    private static async Task WaitForPortAsync(int port, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(processes))
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+    }
+}
