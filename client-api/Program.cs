@@ -1,5 +1,6 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Extensions;
+using Evaluation.ClientApi.Security;
 using Scalar.AspNetCore;
 
 // `--in-memory` is the documented switch; configuration knows it as Evaluation:InMemory.
@@ -10,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAccessControl();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
@@ -17,6 +19,8 @@ app.MapHealthEndpoints();
 app.MapIngestionApi();
 app.MapPublicApi();
 app.MapAdminApi();
+app.MapDevTokenApi();
+app.MapAuditApi();
 
 app.Run();
 

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Json;
+using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,12 +17,12 @@ public static class IngestionApi
 
     public static void MapIngestionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Ingestion");
-        api.MapPost("/evaluations", (HttpContext http, ApiSettings settings, IClusterClient cluster) =>
-                IngestAsync(http, settings, BatchParser.Evaluation, items => Worker(cluster).IngestEvaluations(items)))
+        var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy);
+        api.MapPost("/evaluations", (HttpContext http, IClusterClient cluster) =>
+                IngestAsync(http, BatchParser.Evaluation, items => Worker(cluster).IngestEvaluations(items)))
             .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.");
-        api.MapPost("/service-records", (HttpContext http, ApiSettings settings, IClusterClient cluster) =>
-                IngestAsync(http, settings, BatchParser.ServiceRecord, items => Worker(cluster).IngestServiceRecords(items)))
+        api.MapPost("/service-records", (HttpContext http, IClusterClient cluster) =>
+                IngestAsync(http, BatchParser.ServiceRecord, items => Worker(cluster).IngestServiceRecords(items)))
             .WithSummary("Submit a batch of 1–5,000 service records (办件); send a record again with completedAt to complete it.");
     }
 
@@ -32,19 +30,10 @@ public static class IngestionApi
 
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> IngestAsync<T>(
         HttpContext http,
-        ApiSettings settings,
         Func<JsonElement, int, ParsedItem<T>> parse,
         Func<IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
         where T : class
     {
-        if (!HasSourceKey(http, settings))
-        {
-            return TypedResults.Problem(
-                title: "Missing or wrong API key",
-                detail: "Send the rating source's key in the X-Api-Key header.",
-                statusCode: StatusCodes.Status401Unauthorized);
-        }
-
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             return TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
@@ -118,12 +107,5 @@ public static class IngestionApi
         return error.Field.StartsWith(prefix, StringComparison.Ordinal)
             ? error with { Field = $"items[{batchIndex}]" + error.Field[prefix.Length..] }
             : error;
-    }
-
-    private static bool HasSourceKey(HttpContext http, ApiSettings settings)
-    {
-        var given = Encoding.UTF8.GetBytes(http.Request.Headers["X-Api-Key"].ToString());
-        var expected = Encoding.UTF8.GetBytes(settings.SourceKey);
-        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

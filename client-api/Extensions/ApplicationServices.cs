@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -21,6 +22,7 @@ public static class ApplicationServices
         }
 
         builder.Services.AddSingleton(settings);
+        builder.AddAccessControl(settings);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -32,6 +34,8 @@ public static class ApplicationServices
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
+            // After a restart of the whole cluster the silos listen on new gateways; find them within seconds.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             if (settings.InMemory)
             {
                 client.UseLocalhostClustering(settings.GatewayPort);

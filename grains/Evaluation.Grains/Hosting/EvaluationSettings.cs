@@ -1,3 +1,5 @@
+using Evaluation.Domain.Cases;
+
 namespace Evaluation.Grains.Hosting;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed class EvaluationSettings
     public string ClusterId { get; set; } = "evaluation";
 
     public string ServiceId { get; set; } = "evaluation";
+
+    /// <summary>Deadlines and watch periods of audits (section <c>Evaluation:Cases</c>).</summary>
+    public CaseSettings Cases { get; set; } = new();
 
     public byte[] ContactKeyBytes()
     {
@@ -55,6 +60,7 @@ public sealed class EvaluationSettings
             problems.Add("Evaluation:SiloPort and Evaluation:GatewayPort must be two different TCP ports.");
         }
 
+        problems.AddRange(Cases.Validate());
         return problems;
     }
 }

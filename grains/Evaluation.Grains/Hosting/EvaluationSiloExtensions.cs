@@ -1,5 +1,7 @@
 using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
+using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Ingestion;
 using Evaluation.Grains.Registry;
@@ -54,6 +56,9 @@ public static class EvaluationSiloExtensions
         silo.Services.TryAddSingleton<AreaTiming>();
         silo.Services.AddSingleton<RegistryCache>();
         silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyBytes()));
+        silo.Services.AddSingleton(settings.Cases);
+        silo.Services.AddSingleton<AuditRules>();
+        silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         return silo;
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Evaluation.Grains.Cases;
 using Evaluation.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -15,6 +17,10 @@ public sealed class EvaluationCluster : IAsyncDisposable
 {
     private const string ConnectionStringKey = "EvaluationTests:ConnectionString";
     private const string ContactKeyKey = "EvaluationTests:ContactKey";
+    private const string CaseTimeKey = "EvaluationTests:CaseTime";
+
+    /// <summary>Silos run in this process, so a test's clock reaches them through this table (keyed per cluster).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CaseTime> CaseTimes = new();
 
     private EvaluationCluster(PostgresDatabase database, TestCluster cluster, string contactKey)
     {
@@ -35,7 +41,8 @@ public sealed class EvaluationCluster : IAsyncDisposable
 
     public string ServiceId => Cluster.Options.ServiceId;
 
-    public static async Task<EvaluationCluster> StartAsync(PostgresDatabase database, short silos = 2)
+    /// <param name="caseTime">A clock for case deadlines, and how often cases look at it; null for the real clock.</param>
+    public static async Task<EvaluationCluster> StartAsync(PostgresDatabase database, short silos = 2, CaseTime? caseTime = null)
     {
         var contactKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var builder = new TestClusterBuilder(silos);
@@ -46,6 +53,13 @@ public sealed class EvaluationCluster : IAsyncDisposable
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Properties[ConnectionStringKey] = database.ConnectionString;
         builder.Properties[ContactKeyKey] = contactKey;
+        if (caseTime is not null)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            CaseTimes[id] = caseTime;
+            builder.Properties[CaseTimeKey] = id;
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
@@ -57,6 +71,19 @@ public sealed class EvaluationCluster : IAsyncDisposable
     public Task KillAsync(SiloHandle silo) => Cluster.KillSiloAsync(silo);
 
     public Task<SiloHandle> StartSiloAsync() => Cluster.StartAdditionalSiloAsync();
+
+    /// <summary>Every silo stops, then as many new ones start: only what PostgreSQL holds survives.</summary>
+    public async Task RestartAllAsync()
+    {
+        var count = Cluster.Silos.Count;
+        await Cluster.StopAllSilosAsync();
+        for (var i = 0; i < count; i++)
+        {
+            await Cluster.StartAdditionalSiloAsync();
+        }
+
+        await Cluster.InitializeClientAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -81,7 +108,16 @@ public sealed class EvaluationCluster : IAsyncDisposable
             var connectionString = silo.Configuration[ConnectionStringKey]!;
             silo.UseEvaluationPostgres(connectionString);
             silo.AddPostgresEventLog(connectionString);
-            silo.AddEvaluationServices(new EvaluationSettings { ConnectionString = connectionString, ContactKey = silo.Configuration[ContactKeyKey] });
+            var settings = new EvaluationSettings { ConnectionString = connectionString, ContactKey = silo.Configuration[ContactKeyKey] };
+            if (silo.Configuration[CaseTimeKey] is { } id)
+            {
+                var caseTime = CaseTimes[id];
+                silo.Services.AddKeyedSingleton(CaseClock.Key, caseTime.Clock);
+                settings.Cases.CheckPeriod = caseTime.CheckPeriod;
+                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = caseTime.CheckPeriod);
+            }
+
+            silo.AddEvaluationServices(settings);
             DetectFailuresFast(silo);
         }
     }
@@ -96,3 +132,6 @@ public sealed class EvaluationCluster : IAsyncDisposable
             });
     }
 }
+
+/// <summary>The clock case grains read, and the period of their deadline reminders.</summary>
+public sealed record CaseTime(TimeProvider Clock, TimeSpan CheckPeriod);

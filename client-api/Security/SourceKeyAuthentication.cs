@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Evaluation.ClientApi.Security;
+
+/// <summary>The hashed keys of the rating sources, by source name.</summary>
+public sealed class SourceKeyStore(IReadOnlyDictionary<string, string> hashedKeys)
+{
+    /// <summary>The development key of <c>EVAL_SOURCE_KEY</c> is hashed here, at start, like every other key.</summary>
+    public const string DevelopmentSource = "development";
+
+    public IReadOnlyDictionary<string, string> HashedKeys { get; } = hashedKeys;
+
+    /// <summary>The source a key belongs to, or null. Every stored hash is compared, so timing says nothing about which.</summary>
+    public string? Identify(string key)
+    {
+        string? found = null;
+        foreach (var (name, stored) in HashedKeys)
+        {
+            if (SourceKeyHash.Matches(stored, key) == true)
+            {
+                found = name;
+            }
+        }
+
+        return found;
+    }
+}
+
+/// <summary>Authenticates rating sources by <c>X-Api-Key</c>; a source's identity carries only the <see cref="Roles.Source"/> role.</summary>
+public sealed class SourceKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SourceKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "SourceKey";
+    public const string Header = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var given) || given.ToString().Length == 0)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (keys.Identify(given.ToString()) is not { } source)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, source), new Claim(ClaimTypes.Role, Roles.Source)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}

@@ -1,0 +1,41 @@
+namespace Evaluation.Domain.Cases;
+
+/// <summary>The configurable periods of audits (section <c>Evaluation:Cases</c>).</summary>
+public sealed class CaseSettings
+{
+    /// <summary>SPEC 3.3: a city has 15 working days unless the supervisor sets another deadline.</summary>
+    public int AuditWorkingDays { get; set; } = 15;
+
+    /// <summary>How long after verification a relapse reopens the case, in calendar days.</summary>
+    public int WatchDays { get; set; } = 90;
+
+    /// <summary>What "due soon" means in the deadline views.</summary>
+    public int DueSoonWorkingDays { get; set; } = 3;
+
+    /// <summary>
+    /// How often an open case looks at its deadline. Deadlines are whole working days, so an hour of delay
+    /// in noticing one is harmless, and a reminder per case per hour is cheap.
+    /// </summary>
+    public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (AuditWorkingDays is < 1 or > 250 || DueSoonWorkingDays is < 0 or > 60)
+        {
+            problems.Add("Evaluation:Cases:AuditWorkingDays must be 1–250 and DueSoonWorkingDays 0–60.");
+        }
+
+        if (WatchDays is < 0 or > 3650)
+        {
+            problems.Add("Evaluation:Cases:WatchDays must be 0–3650.");
+        }
+
+        if (CheckPeriod < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("Evaluation:Cases:CheckPeriod must be at least one second.");
+        }
+
+        return problems;
+    }
+}
