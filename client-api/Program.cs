@@ -1,5 +1,6 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Extensions;
+using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Security;
 using Scalar.AspNetCore;
 
@@ -21,6 +22,7 @@ app.MapPublicApi();
 app.MapAdminApi();
 app.MapDevTokenApi();
 app.MapAuditApi();
+app.MapPortals();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,6 +27,7 @@ public static class ApplicationServices
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddPortals();
 
         builder.UseOrleansClient(client =>
         {

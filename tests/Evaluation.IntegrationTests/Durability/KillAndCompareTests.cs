@@ -122,7 +122,12 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
     private async Task AssertConvergesAsync(string what, Dictionary<string, string> areaOfInstitution, Func<string, Task<AggregateData>> read)
     {
         var expected = await LogRecomputation.ByAreaAsync(database.ConnectionString, areaOfInstitution);
-        var areas = areaOfInstitution.Values.Distinct().ToList();
+        await ConvergesAsync(expected, areaOfInstitution.Values.Distinct(), read, what);
+    }
+
+    /// <summary>Waits until every area's aggregate equals the recomputation; reports push upward asynchronously.</summary>
+    internal static async Task ConvergesAsync(Dictionary<string, AggregateData> expected, IEnumerable<string> areas, Func<string, Task<AggregateData>> read, string what = "institution")
+    {
         var deadline = DateTime.UtcNow + Convergence;
         while (true)
         {

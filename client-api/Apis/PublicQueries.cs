@@ -1,0 +1,91 @@
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Registry;
+using MeasureWindows = Evaluation.Contracts.Measures.Windows;
+
+namespace Evaluation.ClientApi.Apis;
+
+/// <summary>
+/// The public reads as the JSON API and the public portal both see them, so a figure on a page is always the
+/// figure the API publishes. Anonymous data only: nothing here ever carries a rater's contact.
+/// </summary>
+public sealed class PublicQueries(IClusterClient cluster)
+{
+    public const string ProvinceCode = "440000";
+
+    public async Task<AreaDto> Province()
+    {
+        var view = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var division = (await Divisions()).First(d => d.Level == DivisionLevel.Province);
+        return AreaDto.From(division, null, view.Measures, view.CityRankings, view.PlanTargets);
+    }
+
+    public async Task<PageDto<AreaDto>> Cities()
+    {
+        var cities = (await Divisions()).Where(d => d.Level == DivisionLevel.City).ToList();
+        var measures = await Task.WhenAll(cities.Select(c => cluster.GetGrain<ICityGrain>(c.Code).GetMeasures()));
+        var province = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var items = cities
+            .Select((c, i) => AreaDto.From(c, null, measures[i], province.CityRankings.Where(r => r.Id == c.Code).ToList(), null))
+            .ToList();
+        return new PageDto<AreaDto>(items, items.Count, 1, items.Count);
+    }
+
+    /// <summary>The city with that code, or null when no prefecture city has it.</summary>
+    public async Task<AreaDto?> City(string code)
+    {
+        var division = (await Divisions()).FirstOrDefault(d => d.Code == code && d.Level == DivisionLevel.City);
+        if (division is null)
+        {
+            return null;
+        }
+
+        var view = await cluster.GetGrain<ICityGrain>(code).GetView();
+        return AreaDto.From(division, view.InstitutionCount, view.Measures, view.InstitutionRankings, null);
+    }
+
+    /// <summary>One page of institutions matching the query, each with its 30-day score.</summary>
+    public async Task<PageDto<InstitutionSummaryDto>> Search(InstitutionQuery query)
+    {
+        var result = await Directory.Search(query);
+        var scores = await Task.WhenAll(result.Items.Select(i => cluster.GetGrain<IInstitutionGrain>(i.Id).GetMeasures()));
+        var items = result.Items.Select((i, n) => InstitutionSummaryDto.From(i, scores[n].Scores[MeasureWindows.Days30])).ToList();
+        return new PageDto<InstitutionSummaryDto>(items, result.Total, result.Page, result.PageSize);
+    }
+
+    /// <summary>The institution with that id, or null when there is none.</summary>
+    public async Task<InstitutionDetailDto?> Institution(string id)
+    {
+        if (await Directory.Find(id) is not { } institution)
+        {
+            return null;
+        }
+
+        var items = (await Directory.GetServiceItems()).ToDictionary(s => s.Code);
+        var services = institution.Services.Where(items.ContainsKey).Select(code => items[code]);
+        var measures = await cluster.GetGrain<IInstitutionGrain>(id).GetMeasures();
+        return InstitutionDetailDto.From(institution, services, measures);
+    }
+
+    public async Task<IReadOnlyList<ServiceItemDto>> ServiceItems() =>
+        [.. (await Directory.GetServiceItems()).Select(ServiceItemDto.From)];
+
+    public Task<IReadOnlyList<Division>> Divisions() => Directory.GetDivisions();
+
+    /// <summary>The kind named by its contract word (e.g. <c>info-outlet</c>); false for any other word.</summary>
+    public static bool TryParseKind(string word, out InstitutionKind kind)
+    {
+        foreach (var candidate in Enum.GetValues<InstitutionKind>())
+        {
+            if (MeasuresDto.EnumName(candidate) == word)
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
+
+    private IDirectoryGrain Directory => cluster.GetGrain<IDirectoryGrain>(0);
+}

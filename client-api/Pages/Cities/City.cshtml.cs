@@ -1,0 +1,30 @@
+using Evaluation.ClientApi.Apis;
+using Evaluation.Contracts.Measures;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Evaluation.ClientApi.Pages.Cities;
+
+/// <summary>A city: its scores and trend, and its institutions ranked within their peer groups.</summary>
+public sealed class CityModel(PublicQueries queries) : PageModel
+{
+    public AreaDto City { get; private set; } = null!;
+
+    public IReadOnlyList<IGrouping<string, RankingEntry>> PeerGroups { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string code)
+    {
+        if (await queries.City(code) is not { } city)
+        {
+            return NotFound();
+        }
+
+        City = city;
+        PeerGroups = [.. (city.Rankings ?? [])
+            .OrderBy(r => r.Ranked ? 0 : 1)
+            .ThenBy(r => r.Rank ?? int.MaxValue)
+            .ThenByDescending(r => r.Count)
+            .GroupBy(r => r.PeerGroup)];
+        return Page();
+    }
+}

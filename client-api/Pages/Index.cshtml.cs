@@ -1,0 +1,25 @@
+using Evaluation.ClientApi.Apis;
+using Evaluation.Contracts.Measures;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MeasureWindows = Evaluation.Contracts.Measures.Windows;
+
+namespace Evaluation.ClientApi.Pages;
+
+/// <summary>The province overview: every city ranked, the province's trend and the plan targets.</summary>
+public sealed class IndexModel(PublicQueries queries) : PageModel
+{
+    public AreaDto Province { get; private set; } = null!;
+
+    /// <summary>Cities by smoothed 30-day score, best first; cities without a score come last.</summary>
+    public IReadOnlyList<(AreaDto City, RankingEntry? Ranking)> Cities { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        Province = await queries.Province();
+        var cities = await queries.Cities();
+        Cities = [.. cities.Items
+            .Select(c => (City: c, Ranking: c.Rankings?.FirstOrDefault()))
+            .OrderByDescending(c => c.City.Scores[MeasureWindows.Days30].SmoothedScore ?? double.MinValue)
+            .ThenBy(c => c.City.Code, StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,27 @@
+using Evaluation.ClientApi.Apis;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Evaluation.ClientApi.Pages.Institutions;
+
+/// <summary>One institution: its 信息公开 fields, service list, scores per window and trend.</summary>
+public sealed class DetailModel(PublicQueries queries) : PageModel
+{
+    public InstitutionDetailDto Institution { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, string> DivisionNames { get; private set; } = new Dictionary<string, string>();
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        if (await queries.Institution(id) is not { } institution)
+        {
+            return NotFound();
+        }
+
+        Institution = institution;
+        DivisionNames = (await queries.Divisions()).ToDictionary(d => d.Code, d => d.Name);
+        return Page();
+    }
+
+    public string DivisionName(string? code) => code is not null && DivisionNames.TryGetValue(code, out var name) ? name : "";
+}

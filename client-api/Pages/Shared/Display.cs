@@ -1,0 +1,108 @@
+using System.Globalization;
+using Evaluation.ClientApi.Apis;
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using MeasureWindows = Evaluation.Contracts.Measures.Windows;
+
+namespace Evaluation.ClientApi.Pages.Shared;
+
+/// <summary>How the portals write numbers and the contract's words: Chinese first, one format everywhere.</summary>
+public static class Display
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", Invariant) + "%" : "—";
+
+    public static string Score(double? score) => score is { } s ? s.ToString("0.0", Invariant) : "—";
+
+    public static string Number(long n) => n.ToString("N0", Invariant);
+
+    public static string Hours(double? hours) => hours is { } h ? h.ToString("0.#", Invariant) + " 小时" : "—";
+
+    public static string Interval(double[]? interval) =>
+        interval is [var lo, var hi] ? $"{lo.ToString("0.0", Invariant)}–{hi.ToString("0.0", Invariant)}" : "—";
+
+    /// <summary>A score as a value for <c>&lt;meter&gt;</c>, which needs a number even when there is none.</summary>
+    public static string MeterValue(double? score) => (score ?? 0).ToString("0.0", Invariant);
+
+    public static string Window(string window) => window switch
+    {
+        MeasureWindows.Today => "今日 Today",
+        MeasureWindows.Days7 => "近 7 天 7 days",
+        MeasureWindows.Days30 => "近 30 天 30 days",
+        MeasureWindows.Days90 => "近 90 天 90 days",
+        _ => window,
+    };
+
+    public static string Kind(InstitutionKind kind) => kind switch
+    {
+        InstitutionKind.ComprehensiveCentre => "综合服务中心",
+        InstitutionKind.InfoOutlet => "信息公共服务网点",
+        InstitutionKind.TrademarkWindow => "商标业务受理窗口",
+        InstitutionKind.TrademarkWorkstation => "商标品牌工作站",
+        InstitutionKind.BrandGuidanceStation => "品牌指导站",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>A ranking's peer group, which is the contract word of a kind (institutions) or a region (cities).</summary>
+    public static string PeerGroup(string group) =>
+        Enum.GetValues<InstitutionKind>().Where(k => MeasuresDto.EnumName(k) == group).Select(Kind).FirstOrDefault()
+        ?? Enum.GetValues<Region>().Where(r => MeasuresDto.EnumName(r) == group).Select(r => Region(r)).FirstOrDefault()
+        ?? group;
+
+    public static string Region(Region? region) => region switch
+    {
+        Contracts.Registry.Region.PearlRiverDelta => "珠三角",
+        Contracts.Registry.Region.East => "粤东",
+        Contracts.Registry.Region.West => "粤西",
+        Contracts.Registry.Region.North => "粤北",
+        _ => "全省",
+    };
+
+    public static string Channel(Channel channel) => channel switch
+    {
+        Contracts.Registry.Channel.Window => "窗口 Window",
+        Contracts.Registry.Channel.Online => "网上 Online",
+        Contracts.Registry.Channel.Hotline => "热线 Hotline",
+        _ => channel.ToString(),
+    };
+
+    public static string Domain(IpDomain domain) => domain switch
+    {
+        IpDomain.Patent => "专利",
+        IpDomain.Trademark => "商标",
+        IpDomain.GeographicalIndication => "地理标志",
+        IpDomain.IcLayout => "集成电路布图设计",
+        IpDomain.General => "综合",
+        _ => domain.ToString(),
+    };
+
+    public static string TimeLimit(TimeLimitDto limit) =>
+        limit.Unit == TimeLimitUnit.Hours ? $"{limit.Value} 小时" : $"{limit.Value} 个工作日";
+
+    public static string Target(TargetStatus status) => status switch
+    {
+        TargetStatus.OnTrack => "进展正常 On track",
+        TargetStatus.AtRisk => "存在风险 At risk",
+        TargetStatus.Missed => "未达成 Missed",
+        TargetStatus.Met => "已达成 Met",
+        _ => status.ToString(),
+    };
+
+    public static string Level(int level) => level switch
+    {
+        5 => "非常满意",
+        4 => "满意",
+        3 => "基本满意",
+        2 => "不满意",
+        1 => "非常不满意",
+        _ => level.ToString(Invariant),
+    };
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", Invariant);
+
+    public static string Time(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", Invariant);
+
+    public static string Value(double value) => value.ToString("0.##", Invariant);
+}
