@@ -1,0 +1,102 @@
+namespace Evaluation.Contracts.Detection;
+
+/// <summary>Why an institution is flagged; one open alert per institution and reason.</summary>
+public enum AlertReason
+{
+    /// <summary>Ratings clearly worse than its peers, or than the model expects for its context.</summary>
+    LowSatisfaction = 0,
+
+    /// <summary>Services finished late clearly more often than at its peers.</summary>
+    SlowService = 1,
+
+    /// <summary>A sudden drop against the institution's own recent history.</summary>
+    SuddenDrop = 2,
+}
+
+public enum AlertSeverity
+{
+    Low = 0,
+    Medium = 1,
+    High = 2,
+}
+
+public enum AlertState
+{
+    Open = 0,
+    Resolved = 1,
+}
+
+/// <summary>One measure behind a flag, with the words a supervisor reads.</summary>
+[GenerateSerializer, Immutable, Alias("ExplanationLine")]
+public sealed record ExplanationLine(
+    [property: Id(0)] string Measure,
+    [property: Id(1)] double Value,
+    [property: Id(2)] double? PeerMedian,
+    [property: Id(3)] string Window,
+    [property: Id(4)] string Text);
+
+[GenerateSerializer, Immutable, Alias("AlertView")]
+public sealed record AlertView(
+    [property: Id(0)] long Id,
+    [property: Id(1)] string InstitutionId,
+    [property: Id(2)] string CityCode,
+    [property: Id(3)] AlertReason Reason,
+    [property: Id(4)] AlertSeverity Severity,
+    [property: Id(5)] AlertState State,
+    [property: Id(6)] DateTimeOffset RaisedAt,
+    [property: Id(7)] string ModelVersion,
+    [property: Id(8)] DateTimeOffset? ModelTrainedAt,
+    [property: Id(9)] IReadOnlyList<ExplanationLine> Explanation,
+    [property: Id(10)] DateTimeOffset? ResolvedAt,
+    [property: Id(11)] double AnomalyScore);
+
+[GenerateSerializer, Immutable, Alias("AlertQuery")]
+public sealed record AlertQuery(
+    [property: Id(0)] AlertState? State = null,
+    [property: Id(1)] string? City = null,
+    [property: Id(2)] AlertSeverity? Severity = null,
+    [property: Id(3)] AlertReason? Kind = null,
+    [property: Id(4)] int Page = 1,
+    [property: Id(5)] int PageSize = 20);
+
+[GenerateSerializer, Immutable, Alias("AlertPage")]
+public sealed record AlertPage(
+    [property: Id(0)] IReadOnlyList<AlertView> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Page,
+    [property: Id(3)] int PageSize);
+
+/// <summary>What one detection run did.</summary>
+[GenerateSerializer, Immutable, Alias("DetectionRunResult")]
+public sealed record DetectionRunResult(
+    [property: Id(0)] int InstitutionsScored,
+    [property: Id(1)] int AlertsRaised,
+    [property: Id(2)] int AlertsResolved,
+    [property: Id(3)] int OpenAlerts,
+    [property: Id(4)] string ModelVersion,
+    [property: Id(5)] DateTimeOffset? ModelTrainedAt,
+    [property: Id(6)] DateTimeOffset FinishedAt);
+
+/// <summary>Alerts raised after a sequence number, for live push; <see cref="Sequence"/> is where to continue.</summary>
+[GenerateSerializer, Immutable, Alias("AlertFeedPage")]
+public sealed record AlertFeedPage(
+    [property: Id(0)] IReadOnlyList<AlertView> Raised,
+    [property: Id(1)] long Sequence);
+
+/// <summary>Runs detection on a timer and on demand, and keeps the alerts. Key: 0 (one per cluster).</summary>
+[Alias("IDetectionGrain")]
+public interface IDetectionGrain : IGrainWithIntegerKey
+{
+    [Alias("RunNow")]
+    Task<DetectionRunResult> RunNow(bool retrain);
+
+    [Alias("GetAlerts"), Orleans.Concurrency.AlwaysInterleave]
+    Task<AlertPage> GetAlerts(AlertQuery query);
+
+    /// <summary>
+    /// Waits (up to <paramref name="maxWait"/>) for alerts raised after <paramref name="afterSequence"/>;
+    /// a negative sequence answers at once with the current position and nothing raised.
+    /// </summary>
+    [Alias("WaitForAlerts"), Orleans.Concurrency.AlwaysInterleave]
+    Task<AlertFeedPage> WaitForAlerts(long afterSequence, TimeSpan maxWait);
+}

@@ -1,0 +1,32 @@
+namespace Evaluation.Detection;
+
+/// <summary>The statistical guards of detection; one instance judges every institution alike.</summary>
+/// <param name="Z">Normal quantile of the one-sided confidence a flag needs (3.29 ≈ 99.95 %), so daily runs over
+/// hundreds of institutions do not raise alerts by chance.</param>
+/// <param name="MinBad">Fewest 差评 before a 差评率 can flag anything.</param>
+/// <param name="BadRateMargin">How far (rate points) above the peer median the 差评率's lower bound must lie.</param>
+/// <param name="WeekBadRateMargin">The same over the last 7 days, wider because that short window is noisier.</param>
+/// <param name="LateRateMargin">How far above the peer median the late share's lower bound must lie.</param>
+/// <param name="MinCompleted">Fewest completed services before timeliness can flag anything.</param>
+/// <param name="DropMargin">How far above the institution's own baseline a recent 差评率 must lie to be a sudden drop.</param>
+/// <param name="MinDropBad">Fewest recent 差评 for a sudden drop: a day is tested every run, so it needs more evidence.</param>
+/// <param name="MinBaselineRatings">Fewest ratings of its own past an institution needs to be compared with it.</param>
+/// <param name="ResidualMargin">Satisfaction points below the model's expectation that flag an institution.</param>
+/// <param name="MinRatingsForModel">Fewest 30-day ratings for an institution to train on or be judged by the model.</param>
+/// <param name="ClearRuns">Consecutive runs without the condition before an alert resolves (hysteresis).</param>
+public sealed record DetectionSettings(
+    double Z = 3.29,
+    int MinBad = 3,
+    double BadRateMargin = 0.05,
+    double WeekBadRateMargin = 0.075,
+    double LateRateMargin = 0.10,
+    int MinCompleted = 10,
+    double DropMargin = 0.10,
+    int MinDropBad = 5,
+    int MinBaselineRatings = 20,
+    double ResidualMargin = 12,
+    int MinRatingsForModel = 20,
+    int ClearRuns = 3)
+{
+    public static DetectionSettings Default { get; } = new();
+}

@@ -1,0 +1,191 @@
+using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Measures;
+using Evaluation.Domain.Registry;
+
+namespace Evaluation.Detection;
+
+/// <summary>The windows detection looks at. Baseline is the 28 days before the last three, the institution's own recent past.</summary>
+public enum FeatureWindow
+{
+    Today = 0,
+    Days3 = 1,
+    Days7 = 2,
+    Days30 = 3,
+    Days90 = 4,
+    Baseline = 5,
+}
+
+public static class FeatureWindows
+{
+    public const int Count = 6;
+
+    public const int LongestDays = 90;
+
+    public const int BaselineDays = 28;
+
+    /// <summary>The name the API uses, e.g. <c>d30</c>.</summary>
+    public static string Name(FeatureWindow window) => window switch
+    {
+        FeatureWindow.Today => Windows.Today,
+        FeatureWindow.Days3 => "d3",
+        FeatureWindow.Days7 => Windows.Days7,
+        FeatureWindow.Days30 => Windows.Days30,
+        FeatureWindow.Days90 => Windows.Days90,
+        _ => "baseline",
+    };
+
+    public static string Label(FeatureWindow window) => window switch
+    {
+        FeatureWindow.Today => "今天",
+        FeatureWindow.Days3 => "近3天",
+        FeatureWindow.Days7 => "近7天",
+        FeatureWindow.Days30 => "近30天",
+        FeatureWindow.Days90 => "近90天",
+        _ => "此前28天",
+    };
+
+    public static int Days(FeatureWindow window) => window switch
+    {
+        FeatureWindow.Today => 1,
+        FeatureWindow.Days3 => 3,
+        FeatureWindow.Days7 => 7,
+        FeatureWindow.Days30 => 30,
+        FeatureWindow.Days90 => 90,
+        _ => BaselineDays,
+    };
+
+    /// <summary>Ages (days before today) a window covers: [first, last].</summary>
+    public static (int First, int Last) Ages(FeatureWindow window) => window == FeatureWindow.Baseline
+        ? (3, 3 + BaselineDays - 1)
+        : (0, Days(window) - 1);
+}
+
+/// <summary>Additive counters of one window: enough for every rate detection uses and its confidence.</summary>
+public readonly record struct WindowCounts(
+    long Ratings, long Bad, double LevelSum, double LevelSquares, long Completed, long OnTime, double HandlingHours)
+{
+    public double? BadRate => Ratings == 0 ? null : (double)Bad / Ratings;
+
+    public double? Satisfaction => Ratings == 0 ? null : MeasureCalculator.ToScore(LevelSum / Ratings);
+
+    public long Late => Completed - OnTime;
+
+    public double? OnTimeRate => Completed == 0 ? null : (double)OnTime / Completed;
+
+    public double? MeanHandlingHours => Completed == 0 ? null : HandlingHours / Completed;
+
+    public double? EvaluationRate => Completed == 0 ? null : (double)Ratings / Completed;
+
+    /// <summary>Standard deviation of the levels, floored like the measures' interval so unanimous samples claim no certainty.</summary>
+    public double LevelStdDev
+    {
+        get
+        {
+            if (Ratings < 2)
+            {
+                return 2;
+            }
+
+            var mean = LevelSum / Ratings;
+            var variance = (LevelSquares - (Ratings * mean * mean)) / (Ratings - 1);
+            return Math.Sqrt(Math.Max(variance, MeasureCalculator.MinLevelVariance));
+        }
+    }
+
+    public static WindowCounts Of(Tally tally)
+    {
+        long ratings = 0;
+        double sum = 0, squares = 0;
+        for (var i = 0; i < tally.Levels.Length; i++)
+        {
+            var level = i + 1;
+            ratings += tally.Levels[i];
+            sum += level * (double)tally.Levels[i];
+            squares += level * level * (double)tally.Levels[i];
+        }
+
+        return new WindowCounts(ratings, tally.Levels[0] + tally.Levels[1], sum, squares, tally.Completed, tally.CompletedOnTime, tally.HandlingHoursSum);
+    }
+
+    public static WindowCounts operator +(WindowCounts a, WindowCounts b) => new(
+        a.Ratings + b.Ratings,
+        a.Bad + b.Bad,
+        a.LevelSum + b.LevelSum,
+        a.LevelSquares + b.LevelSquares,
+        a.Completed + b.Completed,
+        a.OnTime + b.OnTime,
+        a.HandlingHours + b.HandlingHours);
+}
+
+/// <summary>One institution's feature row: its counters per window and the context it is judged in.</summary>
+public sealed class InstitutionFeatures(Institution institution, PeerGroup peerGroup, double limitHours, WindowCounts[] windows)
+{
+    public Institution Institution { get; } = institution;
+
+    public PeerGroup PeerGroup { get; } = peerGroup;
+
+    /// <summary>The mean time limit of its published items, in elapsed hours.</summary>
+    public double LimitHours { get; } = limitHours;
+
+    public WindowCounts this[FeatureWindow window] => windows[(int)window];
+
+    /// <summary>Mean handling time as a share of the time limit (1 = takes the whole limit).</summary>
+    public double? HandlingVsLimit(FeatureWindow window) =>
+        this[window].MeanHandlingHours is { } hours && LimitHours > 0 ? hours / LimitHours : null;
+
+    /// <summary>Ratings per day.</summary>
+    public double Volume(FeatureWindow window) => (double)this[window].Ratings / FeatureWindows.Days(window);
+
+    /// <summary>差评率 trend: the last 7 days against the last 90, in rate points.</summary>
+    public double? BadRateTrend => this[FeatureWindow.Days7].BadRate - this[FeatureWindow.Days90].BadRate;
+}
+
+/// <summary>Builds feature rows from grain state (<see cref="AggregateData"/>), never from the log.</summary>
+public static class FeatureBuilder
+{
+    /// <summary>
+    /// Time limits count working days; handling hours are elapsed time, so a working day is taken as 7/5 of a
+    /// calendar day, which is what a limit of N working days spans on average.
+    /// </summary>
+    private const double ElapsedHoursPerWorkingDay = 24.0 * 7 / 5;
+
+    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, AggregateData data, DateOnly today) =>
+        new(institution, registry.PeerGroupOf(institution), LimitHours(registry, institution), Windows(data, today));
+
+    public static WindowCounts[] Windows(AggregateData data, DateOnly today)
+    {
+        var byAge = new WindowCounts[FeatureWindows.LongestDays];
+        foreach (var (key, tally) in data.Tallies)
+        {
+            var age = today.DayNumber - key.Day.DayNumber;
+            if (age is >= 0 and < FeatureWindows.LongestDays)
+            {
+                byAge[age] += WindowCounts.Of(tally);
+            }
+        }
+
+        var windows = new WindowCounts[FeatureWindows.Count];
+        for (var w = 0; w < FeatureWindows.Count; w++)
+        {
+            var (first, last) = FeatureWindows.Ages((FeatureWindow)w);
+            for (var age = first; age <= last; age++)
+            {
+                windows[w] += byAge[age];
+            }
+        }
+
+        return windows;
+    }
+
+    public static double LimitHours(InstitutionRegistry registry, Institution institution)
+    {
+        var limits = registry.ServicesOf(institution)
+            .Select(item => item.TimeLimit.Unit == TimeLimitUnit.Hours
+                ? item.TimeLimit.Value
+                : item.TimeLimit.Value * ElapsedHoursPerWorkingDay)
+            .Where(hours => hours > 0)
+            .ToList();
+        return limits.Count == 0 ? 0 : limits.Average();
+    }
+}

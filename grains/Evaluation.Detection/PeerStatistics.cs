@@ -1,0 +1,194 @@
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Registry;
+
+namespace Evaluation.Detection;
+
+/// <summary>The measures detection compares; names are the API's <c>measure</c> field.</summary>
+public enum Measure
+{
+    BadRate = 0,
+    Satisfaction = 1,
+    OnTimeRate = 2,
+    HandlingVsLimit = 3,
+    EvaluationRate = 4,
+    Volume = 5,
+    BadRateTrend = 6,
+}
+
+public static class Measures
+{
+    public const int Count = 7;
+
+    /// <summary>Fewest ratings (or completions) a member needs before its rate counts towards a peer median.</summary>
+    public const int MinSampleForMedian = 5;
+
+    public static string Name(Measure measure) => measure switch
+    {
+        Measure.BadRate => "badRate",
+        Measure.Satisfaction => "satisfaction",
+        Measure.OnTimeRate => "onTimeRate",
+        Measure.HandlingVsLimit => "handlingVsLimit",
+        Measure.EvaluationRate => "evaluationRate",
+        Measure.Volume => "volume",
+        _ => "badRateTrend",
+    };
+
+    /// <summary>The value of a measure, or null when the sample is too small to say anything.</summary>
+    public static double? ValueOf(InstitutionFeatures row, Measure measure, FeatureWindow window)
+    {
+        var counts = row[window];
+        return measure switch
+        {
+            Measure.BadRate => counts.Ratings >= MinSampleForMedian ? counts.BadRate : null,
+            Measure.Satisfaction => counts.Ratings >= MinSampleForMedian ? counts.Satisfaction : null,
+            Measure.OnTimeRate => counts.Completed >= MinSampleForMedian ? counts.OnTimeRate : null,
+            Measure.HandlingVsLimit => counts.Completed >= MinSampleForMedian ? row.HandlingVsLimit(window) : null,
+            Measure.EvaluationRate => counts.Completed >= MinSampleForMedian ? counts.EvaluationRate : null,
+            Measure.Volume => row.Volume(window),
+            _ => row[FeatureWindow.Days7].Ratings >= MinSampleForMedian && row[FeatureWindow.Days90].Ratings >= MinSampleForMedian
+                ? row.BadRateTrend
+                : null,
+        };
+    }
+}
+
+/// <summary>Median and spread of one measure in one window across a peer group.</summary>
+public readonly record struct PeerSummary(double Median, double Spread, int Members);
+
+/// <summary>
+/// Medians of every measure per peer group (same kind, same region), computed from the same run's rows so a
+/// province-wide dip moves the yardstick with it. An institution is measured against the peers outside its own
+/// city, so a whole city degrading cannot drag its own yardstick down. A group with too few members with data
+/// falls back to the kind across all regions (still outside the city), then to everyone.
+/// </summary>
+public sealed class PeerStatistics
+{
+    /// <summary>Fewest members with data for a group's median to stand on its own.</summary>
+    public const int MinPeers = 5;
+
+    private readonly Dictionary<(PeerGroup, string), Scope> groups = [];
+    private readonly Dictionary<(InstitutionKind, string), Scope> kinds = [];
+    private readonly IReadOnlyList<InstitutionFeatures> rows;
+    private readonly Scope everyone;
+
+    public PeerStatistics(IReadOnlyList<InstitutionFeatures> rows)
+    {
+        this.rows = rows;
+        everyone = new Scope(rows);
+    }
+
+    public PeerSummary? Summary(InstitutionFeatures row, Measure measure, FeatureWindow window)
+    {
+        foreach (var scope in ScopesOf(row))
+        {
+            if (scope.Summary(measure, window) is { Members: >= MinPeers } summary)
+            {
+                return summary;
+            }
+        }
+
+        return everyone.Summary(measure, window);
+    }
+
+    public double? Median(InstitutionFeatures row, Measure measure, FeatureWindow window) => Summary(row, measure, window)?.Median;
+
+    /// <summary>The pooled 差评率 of the peers in a window (all their ratings together), for comparing periods.</summary>
+    public double? PooledBadRate(InstitutionFeatures row, FeatureWindow window)
+    {
+        foreach (var scope in ScopesOf(row))
+        {
+            if (scope.Members >= MinPeers && scope.Pooled(window).Ratings > 0)
+            {
+                return scope.Pooled(window).BadRate;
+            }
+        }
+
+        return everyone.Pooled(window).BadRate;
+    }
+
+    /// <summary>Scopes are built when first asked for: most rows never need the fallback to their kind.</summary>
+    private IEnumerable<Scope> ScopesOf(InstitutionFeatures row)
+    {
+        var city = row.Institution.CityCode;
+        if (!groups.TryGetValue((row.PeerGroup, city), out var own))
+        {
+            own = new Scope([.. rows.Where(r => r.PeerGroup == row.PeerGroup && r.Institution.CityCode != city)]);
+            groups[(row.PeerGroup, city)] = own;
+        }
+
+        yield return own;
+        if (!kinds.TryGetValue((row.PeerGroup.Kind, city), out var kind))
+        {
+            kind = new Scope([.. rows.Where(r => r.PeerGroup.Kind == row.PeerGroup.Kind && r.Institution.CityCode != city)]);
+            kinds[(row.PeerGroup.Kind, city)] = kind;
+        }
+
+        yield return kind;
+    }
+
+    /// <summary>A set of peers; each summary is computed once, when first asked for.</summary>
+    private sealed class Scope(IReadOnlyList<InstitutionFeatures> members)
+    {
+        private readonly PeerSummary?[,] summaries = new PeerSummary?[Measures.Count, FeatureWindows.Count];
+        private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
+        private WindowCounts[]? pooled;
+
+        public int Members => members.Count;
+
+        public WindowCounts Pooled(FeatureWindow window)
+        {
+            if (pooled is null)
+            {
+                pooled = new WindowCounts[FeatureWindows.Count];
+                foreach (var row in members)
+                {
+                    for (var w = 0; w < FeatureWindows.Count; w++)
+                    {
+                        pooled[w] += row[(FeatureWindow)w];
+                    }
+                }
+            }
+
+            return pooled[(int)window];
+        }
+
+        public PeerSummary? Summary(Measure measure, FeatureWindow window)
+        {
+            if (!summarized[(int)measure, (int)window])
+            {
+                var values = new List<double>(members.Count);
+                foreach (var row in members)
+                {
+                    if (Measures.ValueOf(row, measure, window) is { } value)
+                    {
+                        values.Add(value);
+                    }
+                }
+
+                summaries[(int)measure, (int)window] = Summarize(values);
+                summarized[(int)measure, (int)window] = true;
+            }
+
+            return summaries[(int)measure, (int)window];
+        }
+
+        private static PeerSummary? Summarize(List<double> values)
+        {
+            if (values.Count == 0)
+            {
+                return null;
+            }
+
+            values.Sort();
+            var median = MedianOfSorted(values);
+            var deviations = values.Select(v => Math.Abs(v - median)).Order().ToList();
+
+            // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
+            return new PeerSummary(median, 1.4826 * MedianOfSorted(deviations), values.Count);
+        }
+
+        private static double MedianOfSorted(List<double> sorted) => sorted.Count % 2 == 1
+            ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
