@@ -49,7 +49,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
 
             for (var t = 0; t < tags.Count; t++)
             {
-                if (string.IsNullOrWhiteSpace(tags[t]) || tags[t].Length > MaxTagLength || HasControlCharacters(tags[t]))
+                if (string.IsNullOrWhiteSpace(tags[t]) || tags[t].Length > MaxTagLength || !IsCleanText(tags[t], allowLineBreaks: false))
                 {
                     errors.Add(new(field[$"tags[{t}]"], $"a tag must be 1 to {MaxTagLength} printable characters"));
                 }
@@ -59,6 +59,10 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         if (item.Comment is { Length: > MaxCommentLength })
         {
             errors.Add(new(field["comment"], $"comment must be at most {MaxCommentLength} characters, got {item.Comment.Length}"));
+        }
+        else if (item.Comment is { } comment && !IsCleanText(comment, allowLineBreaks: true))
+        {
+            errors.Add(new(field["comment"], "comment must be readable text: no control characters (other than line breaks and tabs) and no broken surrogate pairs"));
         }
 
         CheckContact(item, field, errors);
@@ -96,7 +100,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         {
             errors.Add(new(field["id"], "id is required: the source's own unique id, used to recognise re-sends"));
         }
-        else if (id.Length > MaxIdLength || HasControlCharacters(id))
+        else if (id.Length > MaxIdLength || !IsCleanText(id, allowLineBreaks: false))
         {
             errors.Add(new(field["id"], $"id must be at most {MaxIdLength} printable characters"));
         }
@@ -161,9 +165,9 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
             return;
         }
 
-        if (item.Contact.Name is { Length: > MaxContactFieldLength })
+        if (item.Contact.Name is { } name && (name.Length > MaxContactFieldLength || !IsCleanText(name, allowLineBreaks: false)))
         {
-            errors.Add(new(field["contact.name"], $"contact.name must be at most {MaxContactFieldLength} characters"));
+            errors.Add(new(field["contact.name"], $"contact.name must be at most {MaxContactFieldLength} printable characters"));
         }
 
         if (item.Contact.Phone is { } phone && (phone.Length > MaxContactFieldLength || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')')))
@@ -203,7 +207,27 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         _ => null,
     };
 
-    private static bool HasControlCharacters(string text) => text.Any(char.IsControl);
+    /// <summary>
+    /// Text that can be stored and shown as it is: no control characters (PostgreSQL refuses NUL outright)
+    /// and no half of a surrogate pair, which has no UTF-8 form.
+    /// </summary>
+    public static bool IsCleanText(string text, bool allowLineBreaks)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || (char.IsControl(c) && !(allowLineBreaks && c is '\n' or '\r' or '\t')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 

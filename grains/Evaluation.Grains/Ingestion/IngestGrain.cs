@@ -1,11 +1,15 @@
 using System.Data.Common;
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Cases;
 using Evaluation.Domain.Ingestion;
+using Evaluation.Domain.Registry;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Concurrency;
 
 namespace Evaluation.Grains.Ingestion;
@@ -36,7 +40,8 @@ public sealed class IngestGrain(
 
     private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
     {
-        var rules = new IngestionRules(await registry.GetAsync(), calendar);
+        var current = await registry.GetAsync();
+        var rules = new IngestionRules(current, calendar);
         var now = time.GetUtcNow();
         var results = new ItemResult[items.Count];
         var pending = new List<(int Index, PendingEvent Event)>();
@@ -64,13 +69,20 @@ public sealed class IngestGrain(
         {
             outcomes = await log.AppendAsync(pending.Select(p => p.Event).ToList());
         }
-        catch (DbException ex)
+        catch (DbException ex) when (ex.IsTransient || ex is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException })
         {
             // Database exceptions do not cross silo boundaries; say what happened in a type that does.
             logger.LogWarning(ex, "Appending {Count} events to the log failed", pending.Count);
             throw new LogUnavailableException($"The event log is unavailable ({ex.GetType().Name}); nothing of this batch was stored.");
         }
+        catch (DbException ex)
+        {
+            // Not an outage but a fault of ours (validation let something through the database refuses).
+            logger.LogError(ex, "The log refused a batch of {Count} validated events", pending.Count);
+            throw new InvalidOperationException($"The event log refused the batch ({ex.Message}); nothing of it was stored.");
+        }
         var delivered = new Dictionary<string, List<LoggedEvent>>();
+        var badRatings = new List<PendingEvent>();
         for (var p = 0; p < pending.Count; p++)
         {
             var (index, e) = pending[p];
@@ -78,6 +90,10 @@ public sealed class IngestGrain(
             {
                 results[index] = new ItemResult(idOf(items[index]), ItemStatus.Accepted, []);
                 (delivered.TryGetValue(e.InstitutionId, out var list) ? list : delivered[e.InstitutionId] = []).Add(logged);
+                if (e.Kind == LoggedEventKind.Evaluation && FollowUpRules.IsBad(e.Level))
+                {
+                    badRatings.Add(e);
+                }
             }
             else
             {
@@ -86,7 +102,23 @@ public sealed class IngestGrain(
         }
 
         await DeliverAsync(delivered);
+        await OpenFollowUpsAsync(badRatings, current);
         return results;
+    }
+
+    /// <summary>Each accepted 差评 opens a follow-up for the institution's city (SPEC 3.4); opening twice is harmless.</summary>
+    private async Task OpenFollowUpsAsync(List<PendingEvent> badRatings, InstitutionRegistry current)
+    {
+        try
+        {
+            await Task.WhenAll(badRatings.Select(e => GrainFactory.GetGrain<IFollowUpGrain>(e.SourceId).Open(new FollowUpOpening(
+                e.SourceId, e.InstitutionId, current.Find(e.InstitutionId)!.CityCode, e.ServiceItem, e.Channel, e.Domain, e.Day,
+                e.OccurredAt, e.Level, e.Tags ?? [], e.Comment, e.RealName, e.ContactSealed))));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Opening follow-ups for {Count} 差评 failed", badRatings.Count);
+        }
     }
 
     private async Task DeliverAsync(Dictionary<string, List<LoggedEvent>> delivered)

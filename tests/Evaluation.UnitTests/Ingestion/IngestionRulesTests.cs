@@ -68,6 +68,28 @@ public sealed class IngestionRulesTests
         AssertRejected(Valid() with { Tags = ["ok", ""] }, "items[0].tags[1]");
     }
 
+    [Theory]
+    [InlineData("很好\n谢谢", true, true)]
+    [InlineData("😀 ok", false, true)]
+    [InlineData("nul\u0000", true, false)]
+    [InlineData("bell\u0007", true, false)]
+    [InlineData("line\nbreak", false, false)]
+    public void Stored_text_has_no_control_characters_or_broken_surrogates(string text, bool allowLineBreaks, bool clean) =>
+        Assert.Equal(clean, IngestionRules.IsCleanText(text, allowLineBreaks));
+
+    [Fact]
+    public void Half_a_surrogate_pair_is_not_text()
+    {
+        // Built in code: attribute arguments cannot carry unpaired surrogates through compilation.
+        Assert.False(IngestionRules.IsCleanText("half " + (char)0xD800 + " pair", allowLineBreaks: true));
+        Assert.False(IngestionRules.IsCleanText(((char)0xDC00).ToString(), allowLineBreaks: true));
+        Assert.True(IngestionRules.IsCleanText("pair " + (char)0xD83D + (char)0xDE00, allowLineBreaks: false));
+    }
+
+    [Fact]
+    public void A_comment_PostgreSQL_could_not_store_is_rejected() =>
+        AssertRejected(Valid() with { Comment = "abc\u0000" }, "items[0].comment");
+
     [Fact]
     public void Contact_details_go_only_with_real_name_ratings()
     {
