@@ -39,6 +39,23 @@ public sealed class IngestionApiTests(RunningSystem system) : IClassFixture<Runn
     }
 
     [Fact]
+    public async Task The_same_batch_sent_concurrently_is_counted_once()
+    {
+        var institution = Pick(InstitutionKind.TrademarkWorkstation);
+        var batch = Batch(Enumerable.Range(0, 200).Select(i => Rating($"api-race-{i}", institution, level: 3)));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostAsync("/api/v1/evaluations", batch.DeepClone().AsObject())));
+
+        Assert.Equal(200, answers.Sum(a => a["accepted"]!.GetValue<int>()));
+        Assert.Equal(600, answers.Sum(a => a["duplicates"]!.GetValue<int>()));
+        await Eventually(async () =>
+        {
+            var page = await system.Client.GetFromJsonAsync<JsonObject>($"/api/v1/public/institutions/{institution.Id}", Ct);
+            return page!["scores"]!["today"]!["count"]!.GetValue<long>() == 200;
+        }, "exactly 200 ratings on the institution");
+    }
+
+    [Fact]
     public async Task Each_bad_item_is_rejected_with_its_field_and_the_good_items_are_still_accepted()
     {
         var institution = Pick(InstitutionKind.InfoOutlet);
