@@ -14,18 +14,27 @@ public sealed class PostgresDatabase : IAsyncLifetime
 {
     public const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
 
+    private readonly string server;
+
+    public PostgresDatabase()
+        : this(SharedServer)
+    {
+    }
+
+    /// <param name="server">A connection string to any database of the server (e.g. a <see cref="PrivatePostgres"/>).</param>
+    internal PostgresDatabase(string server)
+    {
+        this.server = server;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = DatabaseName }.ConnectionString;
+    }
+
     /// <summary>The connection string tests are pointed at; its role needs CREATEDB (ops/pg/ensure-postgres grants it).</summary>
-    public static string Server => Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : DefaultServer;
+    public static string SharedServer => Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : DefaultServer;
 
     public string DatabaseName { get; } = $"eval_test_{Guid.NewGuid():N}";
 
-    /// <summary>Connects to this fixture's database, with the server, role and options of <see cref="Server"/>.</summary>
+    /// <summary>Connects to this fixture's database, with the server, role and options of the server given.</summary>
     public string ConnectionString { get; }
-
-    public PostgresDatabase()
-    {
-        ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = DatabaseName }.ConnectionString;
-    }
 
     public async ValueTask InitializeAsync()
     {
@@ -44,9 +53,9 @@ public sealed class PostgresDatabase : IAsyncLifetime
         await OnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
     }
 
-    private static async Task OnServerAsync(string sql)
+    private async Task OnServerAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(Server);
+        await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
