@@ -10,16 +10,18 @@ public sealed class IndexModel(PublicQueries queries) : PageModel
 {
     public AreaDto Province { get; private set; } = null!;
 
-    /// <summary>Cities by smoothed 30-day score, best first; cities without a score come last.</summary>
     public IReadOnlyList<(AreaDto City, RankingEntry? Ranking)> Cities { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
         Province = await queries.Province();
-        var cities = await queries.Cities();
-        Cities = [.. cities.Items
+        Cities = RankCities(await queries.Cities());
+    }
+
+    /// <summary>Cities by smoothed 30-day score, best first; cities without a score come last.</summary>
+    public static IReadOnlyList<(AreaDto City, RankingEntry? Ranking)> RankCities(PageDto<AreaDto> cities) =>
+        [.. cities.Items
             .Select(c => (City: c, Ranking: c.Rankings?.FirstOrDefault()))
             .OrderByDescending(c => c.City.Scores[MeasureWindows.Days30].SmoothedScore ?? double.MinValue)
             .ThenBy(c => c.City.Code, StringComparer.Ordinal)];
-    }
 }

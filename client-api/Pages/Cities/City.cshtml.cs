@@ -20,11 +20,15 @@ public sealed class CityModel(PublicQueries queries) : PageModel
         }
 
         City = city;
-        PeerGroups = [.. (city.Rankings ?? [])
+        PeerGroups = GroupByPeers(city);
+        return Page();
+    }
+
+    /// <summary>The city's institutions by peer group, ranked ones first in rank order, then by volume.</summary>
+    public static IReadOnlyList<IGrouping<string, RankingEntry>> GroupByPeers(AreaDto city) =>
+        [.. (city.Rankings ?? [])
             .OrderBy(r => r.Ranked ? 0 : 1)
             .ThenBy(r => r.Rank ?? int.MaxValue)
             .ThenByDescending(r => r.Count)
             .GroupBy(r => r.PeerGroup)];
-        return Page();
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
@@ -87,6 +88,17 @@ public static class Display
         TargetStatus.Missed => "未达成 Missed",
         TargetStatus.Met => "已达成 Met",
         _ => status.ToString(),
+    };
+
+    public static string AuditState(AuditState state) => state switch
+    {
+        Contracts.Cases.AuditState.Opened => "已立案 Opened",
+        Contracts.Cases.AuditState.CityAnalysing => "地市分析中 Analysing",
+        Contracts.Cases.AuditState.Rectifying => "整改中 Rectifying",
+        Contracts.Cases.AuditState.Submitted => "已提交待核查 Submitted",
+        Contracts.Cases.AuditState.Rejected => "退回 Rejected",
+        Contracts.Cases.AuditState.Verified => "已核查办结 Verified",
+        _ => state.ToString(),
     };
 
     public static string Level(int level) => level switch

@@ -86,6 +86,26 @@ public sealed class Portal : IAsyncLifetime
 
     public Task<JsonObject?> GetJsonAsync(string path) => system.Client.GetFromJsonAsync<JsonObject>(path, Ct);
 
+    /// <summary>A bearer token from the development issuer, as <c>ops/token</c> gets one.</summary>
+    public async Task<string> TokenAsync(string role, string? city = null)
+    {
+        using var response = await system.Client.PostAsJsonAsync("/api/v1/dev/tokens", new { role, city }, Ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.True(response.IsSuccessStatusCode, answer?.ToJsonString());
+        return answer!["token"]!.GetValue<string>();
+    }
+
+    /// <summary>Posts as the holder of <paramref name="token"/> and answers the JSON body.</summary>
+    public async Task<JsonObject> PostAsync(string path, object body, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await system.Client.SendAsync(request, Ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.True(response.IsSuccessStatusCode, answer?.ToJsonString());
+        return answer!;
+    }
+
     /// <summary>Reloads the page until the condition holds: grains aggregate what was posted a moment after it is acknowledged.</summary>
     public static async Task EventuallyAsync(IPage page, Func<Task<bool>> condition, string what)
     {
