@@ -22,6 +22,7 @@ app.MapPublicApi();
 app.MapAdminApi();
 app.MapDevTokenApi();
 app.MapAuditApi();
+app.MapFollowUpApi();
 app.MapPortals();
 
 app.Run();

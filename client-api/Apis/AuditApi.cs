@@ -1,9 +1,10 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+using static Evaluation.ClientApi.Apis.CaseResults;
 
 namespace Evaluation.ClientApi.Apis;
 
@@ -66,9 +67,9 @@ public static class AuditApi
         AuditState? parsedState = null;
         if (state is not null)
         {
-            if (!TryParseState(state, out var s))
+            if (!TryParseWord<AuditState>(state, out var s))
             {
-                return Invalid("state", $"state must be one of {string.Join(", ", Enum.GetValues<AuditState>().Select(v => Word(v)))}");
+                return Invalid("state", $"state must be one of {Words<AuditState>()}");
             }
 
             parsedState = s;
@@ -157,45 +158,11 @@ public static class AuditApi
         }
         catch (AuditRefusedException ex)
         {
-            return TypedResults.Problem(title: "Step refused", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+            return Refused(ex.Message);
         }
     }
 
-    /// <summary>The kebab-case word of the contract, as callers send and read it.</summary>
-    private static string Word<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-
-    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
-        title: "Invalid request",
-        detail: $"{field}: {message}",
-        statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
-
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>403 rather than 404: the officer knows the case exists (ids are shown in province-wide reports).</summary>
-    private static ProblemHttpResult NotYourCity(string city) => TypedResults.Problem(
-        title: "Not your city",
-        detail: $"This belongs to city {city}; a city officer sees and acts on their own city only.",
-        statusCode: StatusCodes.Status403Forbidden);
-
-    private static Actor Caller(ClaimsPrincipal user) => new(user.ActorName(), user.RoleName());
-
-    private static bool TryParseState(string text, out AuditState state)
-    {
-        foreach (var value in Enum.GetValues<AuditState>())
-        {
-            if (Word(value) == text)
-            {
-                state = value;
-                return true;
-            }
-        }
-
-        state = default;
-        return false;
-    }
+    internal static Actor Caller(ClaimsPrincipal user) => new(user.ActorName(), user.RoleName());
 }
 
 public sealed record OpenAuditRequest(string? InstitutionId, string? AlertId, string? Reason, DateTimeOffset? Deadline);

@@ -73,6 +73,9 @@ public enum LoggedEventKind : short
     Evaluation = 0,
     ServiceOpened = 1,
     ServiceCompleted = 2,
+
+    /// <summary>An upheld appeal (申诉复核): the rating of the same source id stops counting; its own event stays.</summary>
+    EvaluationExcluded = 3,
 }
 
 /// <summary>

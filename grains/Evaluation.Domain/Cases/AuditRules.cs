@@ -1,6 +1,7 @@
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Calendar;
+using static Evaluation.Domain.Cases.CaseChecks;
 
 namespace Evaluation.Domain.Cases;
 
@@ -11,7 +12,6 @@ namespace Evaluation.Domain.Cases;
 /// </summary>
 public sealed class AuditRules(WorkingCalendar calendar, CaseSettings settings)
 {
-    public const int MaxNoteLength = 4000;
     public const int MaxAttachments = 20;
 
     private const string Supervisor = "province-supervisor";
@@ -128,20 +128,4 @@ public sealed class AuditRules(WorkingCalendar calendar, CaseSettings settings)
         var steps = Transitions.Where(t => t.Value.From.Contains(state)).Select(t => $"'{Name(t.Key)}'").ToList();
         return steps.Count > 0 ? string.Join(", ", steps) : "none";
     }
-
-    private static void CheckText(string? text, string field) =>
-        Require(text is null || text.Length <= MaxNoteLength, $"{field}: at most {MaxNoteLength} characters");
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new AuditRefusedException(message);
-        }
-    }
-
-    /// <summary>The kebab-case word the API uses, so messages match what callers send and read.</summary>
-    public static string Name<T>(T value)
-        where T : struct, Enum =>
-        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

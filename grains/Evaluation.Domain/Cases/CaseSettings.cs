@@ -18,12 +18,26 @@ public sealed class CaseSettings
     /// </summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>SPEC 3.4: a real-name rater is called back within one working day.</summary>
+    public int CallBackWorkingDays { get; set; } = 1;
+
+    /// <summary>An anonymous 差评 cannot be called back; the city checks it within this many working days.</summary>
+    public int CheckWorkingDays { get; set; } = 3;
+
+    /// <summary>SPEC 3.4: a justified 差评 is rectified within 15 working days.</summary>
+    public int RectifyWorkingDays { get; set; } = 15;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (AuditWorkingDays is < 1 or > 250 || DueSoonWorkingDays is < 0 or > 60)
         {
             problems.Add("Evaluation:Cases:AuditWorkingDays must be 1–250 and DueSoonWorkingDays 0–60.");
+        }
+
+        if (CallBackWorkingDays is < 0 or > 60 || CheckWorkingDays is < 0 or > 60 || RectifyWorkingDays is < 1 or > 250)
+        {
+            problems.Add("Evaluation:Cases:CallBackWorkingDays and CheckWorkingDays must be 0–60, RectifyWorkingDays 1–250.");
         }
 
         if (WatchDays is < 0 or > 3650)

@@ -28,6 +28,16 @@ public static class Aggregation
 
                 tally.Levels[logged.Level - 1]++;
                 break;
+            case LoggedEventKind.EvaluationExcluded:
+                // Carries the day, channel, domain and level of the rating it excludes, so it undoes exactly that count.
+                if (logged.Level is < 1 or > 5)
+                {
+                    throw new ArgumentOutOfRangeException(
+                        nameof(logged), logged.Level, $"Exclusion {logged.Position} has a level outside 1..5.");
+                }
+
+                tally.Levels[logged.Level - 1]--;
+                break;
             case LoggedEventKind.ServiceOpened:
                 tally.Opened++;
                 data.Backlog++;

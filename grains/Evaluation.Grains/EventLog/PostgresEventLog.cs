@@ -125,7 +125,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await importer.WriteAsync((short)e.Domain, NpgsqlDbType.Smallint, cancellationToken);
             await importer.WriteAsync(e.Day, NpgsqlDbType.Date, cancellationToken);
             await importer.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
+            await WriteNullableAsync(importer, e.Kind is LoggedEventKind.Evaluation or LoggedEventKind.EvaluationExcluded ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
             await WriteNullableAsync(importer, e.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Comment, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? e.RealName : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);

@@ -58,6 +58,7 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyBytes()));
         silo.Services.AddSingleton(settings.Cases);
         silo.Services.AddSingleton<AuditRules>();
+        silo.Services.AddSingleton<FollowUpRules>();
         silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         return silo;
     }

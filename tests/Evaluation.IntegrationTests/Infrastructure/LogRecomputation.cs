@@ -34,11 +34,11 @@ public static class LogRecomputation
         var result = new Dictionary<string, AggregateData>();
         AggregateData Of(string area) => result.TryGetValue(area, out var data) ? data : result[area] = new AggregateData();
 
-        const string tallies = """
+        // A rating counts once, and not at all once an upheld appeal excluded it (kind 3 repeats its level).
+        static string Rated(int level) => $"coalesce(sum(CASE l.kind WHEN 0 THEN 1 WHEN 3 THEN -1 END) FILTER (WHERE l.level = {level}), 0)";
+        var tallies = $"""
             SELECT m.area, l.day, l.channel, l.domain,
-                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 1), count(*) FILTER (WHERE l.kind = 0 AND l.level = 2),
-                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 3), count(*) FILTER (WHERE l.kind = 0 AND l.level = 4),
-                   count(*) FILTER (WHERE l.kind = 0 AND l.level = 5),
+                   {Rated(1)}, {Rated(2)}, {Rated(3)}, {Rated(4)}, {Rated(5)},
                    count(*) FILTER (WHERE l.kind = 1), count(*) FILTER (WHERE l.kind = 2),
                    count(*) FILTER (WHERE l.kind = 2 AND l.on_time), coalesce(sum(l.handling_hours) FILTER (WHERE l.kind = 2), 0)
             FROM event_log l JOIN area_map m USING (institution_id)

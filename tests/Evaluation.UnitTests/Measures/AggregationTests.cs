@@ -24,6 +24,19 @@ public sealed class AggregationTests
         Assert.Equal(2, data.Tallies.Count);
     }
 
+    [Fact]
+    public void An_exclusion_takes_back_exactly_the_rating_it_names()
+    {
+        var data = new AggregateData();
+        Aggregation.Apply(data, Events.Rating(Day, 1, Channel.Online));
+        Aggregation.Apply(data, Events.Rating(Day, 1, Channel.Online));
+        Aggregation.Apply(data, Events.Rating(Day, 4, Channel.Online));
+
+        Aggregation.Apply(data, Events.Rating(Day, 1, Channel.Online) with { Kind = LoggedEventKind.EvaluationExcluded });
+
+        Assert.Equal([1L, 0, 0, 1, 0], data.Tallies[new TallyKey(Day, Channel.Online, IpDomain.Patent)].Levels);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(6)]
