@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
