@@ -98,6 +98,15 @@ public sealed class AuditRules(WorkingCalendar calendar, CaseSettings settings)
         return current;
     }
 
+    /// <summary>
+    /// A new alert on the audited institution, raised after verification and while the watch lasts, is a relapse.
+    /// </summary>
+    public static bool IsRelapse(AuditCase c, string alertInstitutionId, DateTimeOffset alertRaisedAt, DateTimeOffset now) =>
+        c.State == AuditState.Verified
+        && c.WatchUntil is { } until && now <= until
+        && c.VerifiedAt is { } verifiedAt && alertRaisedAt > verifiedAt
+        && alertInstitutionId == c.InstitutionId;
+
     /// <summary>Whether the reminder is still needed: an active case has a deadline, a verified one a watch.</summary>
     public static bool NeedsChecks(AuditCase c) => c.State != AuditState.Verified || c.WatchUntil is not null;
 

@@ -1,7 +1,9 @@
 using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Detection;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Evaluation.Grains.Cases;
 
@@ -24,7 +26,8 @@ public sealed class AuditCaseGrain(
     [PersistentState("audit", GrainStorage.Checkpoints)] IPersistentState<AuditCaseState> state,
     AuditRules rules,
     CaseSettings settings,
-    [FromKeyedServices(CaseClock.Key)] TimeProvider time) : Grain, IAuditCaseGrain, IRemindable
+    [FromKeyedServices(CaseClock.Key)] TimeProvider time,
+    ILogger<AuditCaseGrain> logger) : Grain, IAuditCaseGrain, IRemindable
 {
     private const string CheckReminder = "audit-check";
 
@@ -56,11 +59,40 @@ public sealed class AuditCaseGrain(
             return;
         }
 
-        var checkedCase = rules.Check(current, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var checkedCase = await RelapseAsync(rules.Check(current, now), now);
         if (!ReferenceEquals(checkedCase, current) || state.State.IndexedLines != current.History.Count)
         {
             await SaveAsync(checkedCase);
         }
+    }
+
+    /// <summary>
+    /// During the watch, an open alert that detection raised on the institution after verification reopens the
+    /// case. Detection being unavailable only delays this to the next check.
+    /// </summary>
+    private async Task<AuditCase> RelapseAsync(AuditCase current, DateTimeOffset now)
+    {
+        if (current.State != AuditState.Verified || current.WatchUntil is null)
+        {
+            return current;
+        }
+
+        AlertPage alerts;
+        try
+        {
+            alerts = await GrainFactory.GetGrain<IDetectionGrain>(0).GetAlerts(new AlertQuery(AlertState.Open, current.CityCode, PageSize: 100));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Audit {Id}: could not read the alerts to look for a relapse", current.Id);
+            return current;
+        }
+
+        return alerts.Items.FirstOrDefault(a => AuditRules.IsRelapse(current, a.InstitutionId, a.RaisedAt, now)) is { } alert
+            ? rules.Apply(current, new AuditCommand(AuditStep.Relapse, Actor.System,
+                $"relapse: alert {alert.Id} ({CaseChecks.Name(alert.Reason)}, {CaseChecks.Name(alert.Severity)}) raised {alert.RaisedAt:yyyy-MM-dd HH:mm zzz}", []), now)
+            : current;
     }
 
     private async Task SaveAsync(AuditCase next)

@@ -132,6 +132,20 @@ public sealed class AuditRulesTests
     }
 
     [Fact]
+    public void Only_a_new_alert_on_the_same_institution_during_the_watch_is_a_relapse()
+    {
+        var verifiedAt = Monday.AddDays(6);
+        var c = Step(Submitted(Monday), AuditStep.Verification, Supervisor, null, verifiedAt);
+        var during = verifiedAt.AddDays(5);
+
+        Assert.True(AuditRules.IsRelapse(c, "inst-1", verifiedAt.AddDays(1), during));
+        Assert.False(AuditRules.IsRelapse(c, "inst-2", verifiedAt.AddDays(1), during)); // another institution
+        Assert.False(AuditRules.IsRelapse(c, "inst-1", verifiedAt.AddDays(-1), during)); // the alert that led to the audit
+        Assert.False(AuditRules.IsRelapse(c, "inst-1", verifiedAt.AddDays(31), verifiedAt.AddDays(31))); // watch over
+        Assert.False(AuditRules.IsRelapse(Submitted(Monday), "inst-1", during, during)); // not verified yet
+    }
+
+    [Fact]
     public void After_the_watch_the_case_stays_closed()
     {
         var verifiedAt = Monday.AddDays(6);
