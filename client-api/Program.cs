@@ -20,6 +20,7 @@ app.MapHealthEndpoints();
 app.MapIngestionApi();
 app.MapPublicApi();
 app.MapAdminApi();
+app.MapAlertsApi();
 app.MapDevTokenApi();
 app.MapAuditApi();
 app.MapFollowUpApi();

@@ -195,8 +195,8 @@ public sealed class Detector(DetectionSettings settings)
                 continue;
             }
 
-            var peerNow = peers.PooledBadRate(row, window) ?? 0;
-            var peerBefore = peers.PooledBadRate(row, FeatureWindow.Baseline) ?? 0;
+            var peerNow = peers.PooledBadRate(row, window, trimmed: true) ?? 0;
+            var peerBefore = peers.PooledBadRate(row, FeatureWindow.Baseline, trimmed: true) ?? 0;
             var shared = peerBefore > 0 ? Math.Max(1, peerNow / peerBefore) : 1;
             var threshold = Math.Min(0.9, (Math.Max(own, 0.02) * shared) + settings.DropMargin);
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);

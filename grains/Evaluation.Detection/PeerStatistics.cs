@@ -92,18 +92,21 @@ public sealed class PeerStatistics
 
     public double? Median(InstitutionFeatures row, Measure measure, FeatureWindow window) => Summary(row, measure, window)?.Median;
 
-    /// <summary>The pooled 差评率 of the peers in a window (all their ratings together), for comparing periods.</summary>
-    public double? PooledBadRate(InstitutionFeatures row, FeatureWindow window)
+    /// <summary>
+    /// The pooled 差评率 of the peers in a window (all their ratings together). <paramref name="trimmed"/> leaves out
+    /// the worst tenth, for measuring a change the whole group shares without one or two busy problem members.
+    /// </summary>
+    public double? PooledBadRate(InstitutionFeatures row, FeatureWindow window, bool trimmed = false)
     {
         foreach (var scope in ScopesOf(row))
         {
-            if (scope.Members >= MinPeers && scope.Pooled(window).Ratings > 0)
+            if (scope.Members >= MinPeers && scope.Pooled(window, trimmed).Ratings > 0)
             {
-                return scope.Pooled(window).BadRate;
+                return scope.Pooled(window, trimmed).BadRate;
             }
         }
 
-        return everyone.Pooled(window).BadRate;
+        return everyone.Pooled(window, trimmed).BadRate;
     }
 
     /// <summary>Scopes are built when first asked for: most rows never need the fallback to their kind.</summary>
@@ -131,25 +134,27 @@ public sealed class PeerStatistics
     {
         private readonly PeerSummary?[,] summaries = new PeerSummary?[Measures.Count, FeatureWindows.Count];
         private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
-        private WindowCounts[]? pooled;
+        private WindowCounts?[]? pooled;
 
         public int Members => members.Count;
 
-        public WindowCounts Pooled(FeatureWindow window)
+        public WindowCounts Pooled(FeatureWindow window, bool trimmed)
         {
-            if (pooled is null)
+            var slot = (int)window + (trimmed ? FeatureWindows.Count : 0);
+            pooled ??= new WindowCounts?[2 * FeatureWindows.Count];
+            if (pooled[slot] is not { } sum)
             {
-                pooled = new WindowCounts[FeatureWindows.Count];
-                foreach (var row in members)
+                sum = default;
+                var skip = trimmed ? (int)Math.Ceiling(members.Count * 0.1) : 0;
+                foreach (var row in members.OrderByDescending(r => r[window].BadRate ?? 0).Skip(skip))
                 {
-                    for (var w = 0; w < FeatureWindows.Count; w++)
-                    {
-                        pooled[w] += row[(FeatureWindow)w];
-                    }
+                    sum += row[window];
                 }
+
+                pooled[slot] = sum;
             }
 
-            return pooled[(int)window];
+            return sum;
         }
 
         public PeerSummary? Summary(Measure measure, FeatureWindow window)

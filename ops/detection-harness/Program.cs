@@ -87,6 +87,17 @@ Console.WriteLine("first alert reason of found cases: " + string.Join(", ", repo
 Console.WriteLine("reasons of false alerts: " + string.Join(", ", report.FalseReasons.Select(r => $"{r.Key}={r.Value}")));
 if (verbose)
 {
+    foreach (var planted in report.Plan.Cases.Values.Where(c => c.Kind != ScenarioKind.CityDegrading).OrderBy(c => c.Kind))
+    {
+        var found = report.Detections.Where(d => d.Case == planted).Select(d => $"found after {d.Days} days").DefaultIfEmpty("not found").First();
+        Console.WriteLine($"  planted {Name(planted.Kind)} at {planted.InstitutionId} from day {planted.OnsetDay}: {found}");
+    }
+
+    foreach (var (kind, delays) in report.DaysToDetect)
+    {
+        Console.WriteLine($"  days to detect, {Name(kind)}: {string.Join(" ", delays)}");
+    }
+
     foreach (var (day, alert) in report.FalseAlerts)
     {
         Console.WriteLine($"  false alert day {day}: {alert.InstitutionId} {alert.Reason} {alert.Severity}: " + string.Join("; ", alert.Explanation.Select(e => e.Text)));

@@ -48,6 +48,10 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetMeasures")]
     Task<AreaMeasures> GetMeasures();
 
+    /// <summary>The latest aggregate of each institution of the city, by institution id, for detection.</summary>
+    [Alias("GetInstitutionAggregates"), AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
+
     /// <summary>The city's sum for the province; interleaves for the same reason as the institution's.</summary>
     [Alias("GetRollup"), AlwaysInterleave]
     Task<CityRollup> GetRollup();

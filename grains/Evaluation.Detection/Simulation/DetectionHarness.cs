@@ -31,7 +31,8 @@ public sealed record HarnessReport(
     IReadOnlyList<(int Day, AlertView Alert)> FalseAlerts,
     IReadOnlyDictionary<ScenarioKind, IReadOnlyList<int>> DaysToDetect,
     string? LastModelVersion,
-    ScenarioPlan Plan)
+    ScenarioPlan Plan,
+    IReadOnlyList<(PlantedCase Case, int Days)> Detections)
 {
     public double Precision => TruePositives + FalsePositives == 0 ? 1 : (double)TruePositives / (TruePositives + FalsePositives);
 
@@ -192,7 +193,8 @@ public static class DetectionHarness
             falseList,
             delays,
             model?.Version,
-            plan);
+            plan,
+            [.. plan.Cases.Values.Where(c => firstAlert.ContainsKey(c.InstitutionId)).Select(c => (c, firstAlert[c.InstitutionId].Day - c.OnsetDay))]);
     }
 
     private static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0

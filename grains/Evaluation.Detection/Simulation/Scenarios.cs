@@ -70,7 +70,7 @@ public sealed class ScenarioPlan
         }
 
         // A drop can only show within a day where a day brings enough ratings to tell.
-        Plant(ScenarioKind.SuddenDrop, i => profiles[i.Id].RatingsPerDay >= 15);
+        Plant(ScenarioKind.SuddenDrop, i => profiles[i.Id].RatingsPerDay >= 20);
         Plant(ScenarioKind.FewRatingsAllBad, i => profiles[i.Id].RatingsPerDay <= 4);
         Plant(ScenarioKind.SlowService, _ => true);
         Plant(ScenarioKind.GradualDecline, _ => true);

@@ -76,7 +76,7 @@ public sealed class TrafficSimulation
                 badRate += 0.30 * Math.Min(1, since / 21.0);
                 break;
             case ScenarioKind.SuddenDrop:
-                badRate = 0.5;
+                badRate = 0.6;
                 break;
             case ScenarioKind.SlowService:
                 onTime = 0.4;

@@ -44,6 +44,9 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
 
+    public Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates() =>
+        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(members.ToDictionary(m => m.Key, m => m.Value.Aggregate));
+
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 
     public Task<CityView> GetView() => view.GetAsync(ComputeViewAsync);

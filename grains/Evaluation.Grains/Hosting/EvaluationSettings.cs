@@ -23,6 +23,12 @@ public sealed class EvaluationSettings
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>How often detection runs over every institution (Evaluation:DetectionPeriod, e.g. 00:01:00).</summary>
+    public TimeSpan DetectionPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the detection model is retrained on schedule (Evaluation:DetectionRetrainPeriod).</summary>
+    public TimeSpan DetectionRetrainPeriod { get; set; } = TimeSpan.FromHours(24);
+
     public string ClusterId { get; set; } = "evaluation";
 
     public string ServiceId { get; set; } = "evaluation";
@@ -61,6 +67,11 @@ public sealed class EvaluationSettings
         }
 
         problems.AddRange(Cases.Validate());
+        if (DetectionPeriod < TimeSpan.FromSeconds(1) || DetectionRetrainPeriod < TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Evaluation:DetectionPeriod must be at least 1 second and Evaluation:DetectionRetrainPeriod at least 1 minute.");
+        }
+
         return problems;
     }
 }

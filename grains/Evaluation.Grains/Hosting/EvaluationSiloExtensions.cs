@@ -2,6 +2,7 @@ using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
 using Evaluation.Grains.Cases;
+using Evaluation.Grains.Detection;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Ingestion;
 using Evaluation.Grains.Registry;
@@ -56,6 +57,7 @@ public static class EvaluationSiloExtensions
         silo.Services.TryAddSingleton<AreaTiming>();
         silo.Services.AddSingleton<RegistryCache>();
         silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyBytes()));
+        silo.AddDetection(settings);
         silo.Services.AddSingleton(settings.Cases);
         silo.Services.AddSingleton<AuditRules>();
         silo.Services.AddSingleton<FollowUpRules>();

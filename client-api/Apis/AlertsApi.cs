@@ -1,0 +1,165 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Json;
+using Evaluation.ClientApi.Security;
+using Evaluation.Contracts.Detection;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Evaluation.ClientApi.Apis;
+
+/// <summary>
+/// Alerts from detection: the filtered list, a live stream, and running detection now. Open for now; roles
+/// (province supervisor, city officer) wrap these later, and the city filter is a plain parameter so a city
+/// officer's scope can be forced onto it.
+/// </summary>
+public static class AlertsApi
+{
+    /// <summary>How long one wait on the detection grain lasts; well under Orleans' response timeout.</summary>
+    private static readonly TimeSpan StreamWait = TimeSpan.FromSeconds(10);
+
+    public static void MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        // Supervisors see every city; a city officer's city is forced onto the city filter.
+        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Roles.StaffPolicy);
+        alerts.MapGet("/", List)
+            .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop), page, pageSize.");
+        alerts.MapGet("/stream", Stream)
+            .WithSummary("Server-sent events: each newly raised alert as an `alert` event (id = alert id; Last-Event-ID resumes). Optional city filter.");
+        app.MapPost("/api/v1/detection/runs", Run)
+            .WithTags("Alerts")
+            .RequireAuthorization(Roles.SupervisorPolicy)
+            .WithSummary("Runs detection over every institution now (retrain=true also retrains the model) and answers when finished.");
+    }
+
+    private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
+        IClusterClient cluster, ClaimsPrincipal user, string? state, string? city, string? severity, string? kind, int? page, int? pageSize)
+    {
+        if (ScopeToCaller(user, ref city) is { } notYours)
+        {
+            return notYours;
+        }
+
+        if (!TryParse<AlertState>(state, out var parsedState))
+        {
+            return BadQuery("state", $"state must be one of {Choices<AlertState>()}");
+        }
+
+        if (!TryParse<AlertSeverity>(severity, out var parsedSeverity))
+        {
+            return BadQuery("severity", $"severity must be one of {Choices<AlertSeverity>()}");
+        }
+
+        if (!TryParse<AlertReason>(kind, out var parsedKind))
+        {
+            return BadQuery("kind", $"kind must be one of {Choices<AlertReason>()}");
+        }
+
+        if (city is not null && !IsDivisionCode(city))
+        {
+            return BadQuery("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100");
+        }
+
+        if (page is < 1)
+        {
+            return BadQuery("page", "page counts from 1");
+        }
+
+        if (pageSize is < 1 or > 100)
+        {
+            return BadQuery("pageSize", "pageSize must be from 1 to 100");
+        }
+
+        var query = new AlertQuery(parsedState, city, parsedSeverity, parsedKind, page ?? 1, pageSize ?? 20);
+        return TypedResults.Ok(await cluster.GetGrain<IDetectionGrain>(0).GetAlerts(query));
+    }
+
+    private static async Task<Ok<DetectionRunResult>> Run(IClusterClient cluster, bool? retrain) =>
+        TypedResults.Ok(await cluster.GetGrain<IDetectionGrain>(0).RunNow(retrain ?? false));
+
+    private static Results<ServerSentEventsResult<AlertView>, ProblemHttpResult> Stream(
+        IClusterClient cluster, HttpContext http, string? city)
+    {
+        if (ScopeToCaller(http.User, ref city) is { } notYours)
+        {
+            return notYours;
+        }
+
+        if (city is not null && !IsDivisionCode(city))
+        {
+            return BadQuery("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100");
+        }
+
+        long? resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0 ? lastId : null;
+        return TypedResults.ServerSentEvents(Raised(cluster.GetGrain<IDetectionGrain>(0), city, resumeAfter, http.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<AlertView>> Raised(
+        IDetectionGrain detection, string? city, long? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sequence = resumeAfter ?? (await detection.WaitForAlerts(-1, TimeSpan.Zero)).Sequence;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await detection.WaitForAlerts(sequence, StreamWait).WaitAsync(cancellationToken);
+            foreach (var alert in page.Raised.Where(a => city is null || a.CityCode == city))
+            {
+                yield return new SseItem<AlertView>(alert, "alert") { EventId = alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+
+            sequence = page.Sequence;
+        }
+    }
+
+    /// <summary>An officer's own city replaces an absent city filter; another city is refused (the answer).</summary>
+    private static ProblemHttpResult? ScopeToCaller(ClaimsPrincipal user, ref string? city)
+    {
+        if (user.ConfinedToCity() is not { } own)
+        {
+            return null;
+        }
+
+        if (city is not null && city != own)
+        {
+            return CaseResults.NotYourCity(city);
+        }
+
+        city = own;
+        return null;
+    }
+
+    private static bool IsDivisionCode(string code) => code.Length == 6 && code.All(char.IsAsciiDigit);
+
+    private static bool TryParse<T>(string? text, out T? value)
+        where T : struct, Enum
+    {
+        value = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(Name(candidate), text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Choices<T>()
+        where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    private static ProblemHttpResult BadQuery(string parameter, string rule) =>
+        TypedResults.Problem(
+            title: "Invalid query parameter",
+            detail: rule,
+            statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = parameter, message = rule } } });
+}

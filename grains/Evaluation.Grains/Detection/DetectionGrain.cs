@@ -1,0 +1,121 @@
+using Evaluation.Contracts.Detection;
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Measures;
+using Evaluation.Detection;
+using Evaluation.Grains.Areas;
+using Evaluation.Grains.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Evaluation.Grains.Detection;
+
+/// <summary>
+/// Runs detection over every institution on a timer and on demand, keeps the alerts, and wakes live listeners.
+/// It reads institutions' aggregates from their cities (which already hold them) rather than waking thousands of
+/// institution grains or re-reading the log. Rules live in <see cref="Detector"/> and <see cref="AlertBook"/>.
+/// </summary>
+public sealed class DetectionGrain(
+    [PersistentState("alerts")] IPersistentState<AlertBookState> alerts,
+    RegistryCache registry,
+    IModelStore models,
+    DetectionTiming timing,
+    TimeProvider time,
+    ILogger<DetectionGrain> logger) : Grain, IDetectionGrain, IRemindable
+{
+    public const int MaxPageSize = 100;
+    private const string KeepAliveReminder = "detection";
+    private AlertBook book = null!;
+    private SatisfactionModel? model;
+    private TaskCompletionSource raisedSignal = NewSignal();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        book = new AlertBook(alerts.State, timing.Settings);
+        try
+        {
+            model = await models.LoadLatestAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A missing model only means the next run trains one; detection must not stop for it.
+            logger.LogWarning(ex, "Could not load the latest detection model; the next run trains a new one");
+        }
+
+        this.RegisterGrainTimer(_ => RunAsync(false), new GrainTimerCreationOptions(timing.Period, timing.Period) { KeepAlive = true });
+
+        // Reminders bring the grain back on another silo if its silo dies; the timer does the frequent work.
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    public Task ReceiveReminder(string reminderName, Orleans.Runtime.TickStatus status) => Task.CompletedTask;
+
+    public Task<DetectionRunResult> RunNow(bool retrain) => RunAsync(retrain);
+
+    public Task<AlertPage> GetAlerts(AlertQuery query) => Task.FromResult(book.Query(query, MaxPageSize));
+
+    public async Task<AlertFeedPage> WaitForAlerts(long afterSequence, TimeSpan maxWait)
+    {
+        if (afterSequence < 0)
+        {
+            return new AlertFeedPage([], alerts.State.LastId);
+        }
+
+        if (alerts.State.LastId <= afterSequence)
+        {
+            await Task.WhenAny(raisedSignal.Task, Task.Delay(maxWait, time));
+        }
+
+        var raised = book.RaisedAfter(afterSequence);
+        return new AlertFeedPage(raised, raised.Count > 0 ? raised[^1].Id : afterSequence);
+    }
+
+    private async Task<DetectionRunResult> RunAsync(bool retrain)
+    {
+        var current = await registry.GetAsync();
+        var aggregates = new Dictionary<string, AggregateData>();
+        var cities = current.Institutions.Select(i => i.CityCode).Distinct().ToList();
+        var reports = await Task.WhenAll(cities.Select(c => GrainFactory.GetGrain<ICityGrain>(c).GetInstitutionAggregates()));
+        foreach (var report in reports)
+        {
+            foreach (var (id, aggregate) in report)
+            {
+                aggregates[id] = aggregate;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var rows = DetectionPass.Features(current, aggregates, AreaClock.Today(time));
+        if (retrain || model is null || now - model.TrainedAt >= timing.RetrainPeriod)
+        {
+            await RetrainAsync(rows, now);
+        }
+
+        var (outcome, changes) = DetectionPass.Run(new Detector(timing.Settings), book, rows, model, now);
+        await alerts.WriteStateAsync();
+        if (changes.Raised.Count > 0)
+        {
+            var signal = raisedSignal;
+            raisedSignal = NewSignal();
+            signal.TrySetResult();
+            logger.LogInformation("Detection raised {Raised} alerts and resolved {Resolved}", changes.Raised.Count, changes.Resolved.Count);
+        }
+
+        var stamp = ModelStamp.Of(model);
+        return new DetectionRunResult(outcome.Scored, changes.Raised.Count, changes.Resolved.Count, book.Open.Count(), stamp.Version, stamp.TrainedAt, time.GetUtcNow());
+    }
+
+    private async Task RetrainAsync(IReadOnlyList<InstitutionFeatures> rows, DateTimeOffset now)
+    {
+        var trained = SatisfactionModel.Train(rows, timing.Settings, now);
+        if (trained is null)
+        {
+            // Too few institutions with enough ratings yet: peer rules work alone until there are.
+            return;
+        }
+
+        await models.SaveAsync(trained, CancellationToken.None);
+        model = trained;
+        logger.LogInformation("Trained detection model {Version} on {Rows} institutions", trained.Version, trained.TrainingRows);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
