@@ -14,10 +14,13 @@ if (args.Contains("--help"))
     Console.WriteLine("""
         ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
         Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
+               ops/bench --soak SECONDS [--rate N] [--out DIR]
           --ratings N   ratings for the ingest comparison (default 100000)
           --history N   logged events of one institution for the recovery figure (default 1000000)
           --seconds S   length of each read and freshness phase (default 15)
           --out DIR     where results.json and results.md go (default ops/benchmarks/results)
+          --soak S      instead: a steady run of S seconds at --rate ratings/s (default 500), memory and
+                        latencies recorded at the start and the end (results in soak.md / soak.json)
         Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
         Starts its own silo and API on ports 11311/30311/5311 against a fresh database, loopback only.
         """);
@@ -27,6 +30,7 @@ if (args.Contains("--help"))
 var ratingsCount = Option("--ratings", 100_000);
 var historyCount = Option("--history", 1_000_000);
 var phase = TimeSpan.FromSeconds(Option("--seconds", 15));
+var soakSeconds = Option("--soak", 0);
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(root, "ops/benchmarks/results");
 
@@ -46,6 +50,26 @@ try
 {
     await using var system = await SystemUnderTest.StartAsync(root, connectionString, http);
     Console.WriteLine($"bench: system up on {system.ApiUrl} with database {database}");
+    if (soakSeconds > 0)
+    {
+        figures.AddRange(await Soak.RunAsync(system, http, workload, TimeSpan.FromSeconds(soakSeconds), Option("--rate", 500)));
+    }
+    else
+    {
+        await MeasureAsync(system);
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+}
+
+Report(figures, outDir, soakSeconds > 0 ? "soak" : "results");
+return 0;
+
+async Task MeasureAsync(SystemUnderTest system)
+{
 
     // 1. Durable ingest through the API vs raw binary COPY of the same rows.
     var ratings = workload.Ratings(ratingsCount, "bench");
@@ -96,14 +120,6 @@ try
     system.Silo.Refresh();
     figures.Add(new($"silo working set with {institutions.Count} institutions active (MiB)", $"{system.Silo.WorkingSet64 / (1024.0 * 1024):0}", "", "", "", null));
 }
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-}
-
-Report(figures, outDir);
-return 0;
 
 static async Task Get(Uri api, string path)
 {
@@ -195,7 +211,7 @@ static async Task Admin(string server, string sql)
 int Option(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
-static void Report(List<Figure> figures, string outDir)
+static void Report(List<Figure> figures, string outDir, string name)
 {
     var markdown = new StringBuilder();
     markdown.AppendLine($"# Benchmark results ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)");
@@ -208,8 +224,8 @@ static void Report(List<Figure> figures, string outDir)
     }
 
     Directory.CreateDirectory(outDir);
-    File.WriteAllText(Path.Combine(outDir, "results.md"), markdown.ToString());
-    File.WriteAllText(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
+    File.WriteAllText(Path.Combine(outDir, $"{name}.md"), markdown.ToString());
+    File.WriteAllText(Path.Combine(outDir, $"{name}.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine();
     Console.Write(markdown);
 }
