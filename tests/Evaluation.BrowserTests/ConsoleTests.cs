@@ -7,7 +7,8 @@ using Xunit;
 namespace Evaluation.BrowserTests;
 
 /// <summary>The staff consoles in Chromium: signing in with the project's tokens, and each role seeing only its part.</summary>
-public sealed class ConsoleTests(Portal portal) : IClassFixture<Portal>
+[Collection(PortalCollection.Name)]
+public sealed class ConsoleTests(Portal portal)
 {
     [Fact]
     public async Task A_supervisor_signs_in_and_sees_every_audit_an_officer_sees_only_their_citys()

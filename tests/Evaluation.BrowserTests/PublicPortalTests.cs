@@ -8,7 +8,8 @@ using Xunit;
 namespace Evaluation.BrowserTests;
 
 /// <summary>The public portal in Chromium: the figures of known ratings, live updates, search, and no personal data.</summary>
-public sealed class PublicPortalTests(Portal portal) : IClassFixture<Portal>
+[Collection(PortalCollection.Name)]
+public sealed class PublicPortalTests(Portal portal)
 {
     [Fact]
     public async Task The_institution_page_shows_the_exact_figures_of_known_ratings_and_a_new_rating_shows_up()

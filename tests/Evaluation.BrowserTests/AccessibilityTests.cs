@@ -1,0 +1,34 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Evaluation.BrowserTests.Infrastructure;
+using Evaluation.Contracts.Registry;
+using Evaluation.Grains.Registry;
+using Xunit;
+
+namespace Evaluation.BrowserTests;
+
+/// <summary>Every portal page passes axe-core's WCAG 2 A and AA rules (labels, contrast, structure, names).</summary>
+[Collection(PortalCollection.Name)]
+public sealed class AccessibilityTests(Portal portal)
+{
+    public static TheoryData<string> Pages()
+    {
+        var institution = ShippedRegistry.Sample.Institutions.First(i => i.Kind == InstitutionKind.InfoOutlet);
+        return ["/", $"/cities/{institution.CityCode}", $"/institutions/{institution.Id}", "/institutions?kind=info-outlet", "/console/login"];
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task The_page_has_no_wcag_violations(string path)
+    {
+        var page = await portal.OpenAsync(path);
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+
+        Assert.NotEmpty(result.Passes);
+        Assert.True(result.Violations.Length == 0, string.Join(Environment.NewLine, result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
+}
