@@ -1,10 +1,11 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Detection;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Evaluation.ClientApi.Apis;
 
@@ -25,6 +26,7 @@ public static class AlertsApi
         alerts.MapGet("/", List)
             .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop), page, pageSize.");
         alerts.MapGet("/stream", Stream)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .WithSummary("Server-sent events: each newly raised alert as an `alert` event (id = alert id; Last-Event-ID resumes). Optional city filter.");
         app.MapPost("/api/v1/detection/runs", Run)
             .WithTags("Alerts")
@@ -77,36 +79,57 @@ public static class AlertsApi
     private static async Task<Ok<DetectionRunResult>> Run(IClusterClient cluster, bool? retrain) =>
         TypedResults.Ok(await cluster.GetGrain<IDetectionGrain>(0).RunNow(retrain ?? false));
 
-    private static Results<ServerSentEventsResult<AlertView>, ProblemHttpResult> Stream(
-        IClusterClient cluster, HttpContext http, string? city)
+    /// <summary>
+    /// Written by hand rather than as a typed result so the headers go out at once (a client knows it is connected
+    /// before the first alert) and an idle connection gets a comment line every wait, which proxies need to keep it.
+    /// </summary>
+    private static async Task Stream(IClusterClient cluster, HttpContext http, IOptions<JsonOptions> json, string? city)
     {
         if (ScopeToCaller(http.User, ref city) is { } notYours)
         {
-            return notYours;
+            await notYours.ExecuteAsync(http);
+            return;
         }
 
         if (city is not null && !IsDivisionCode(city))
         {
-            return BadQuery("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100");
+            await BadQuery("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100").ExecuteAsync(http);
+            return;
         }
 
-        long? resumeAfter = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0 ? lastId : null;
-        return TypedResults.ServerSentEvents(Raised(cluster.GetGrain<IDetectionGrain>(0), city, resumeAfter, http.RequestAborted));
-    }
-
-    private static async IAsyncEnumerable<SseItem<AlertView>> Raised(
-        IDetectionGrain detection, string? city, long? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var sequence = resumeAfter ?? (await detection.WaitForAlerts(-1, TimeSpan.Zero)).Sequence;
-        while (!cancellationToken.IsCancellationRequested)
+        var detection = cluster.GetGrain<IDetectionGrain>(0);
+        var aborted = http.RequestAborted;
+        var sequence = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0
+            ? lastId
+            : (await detection.WaitForAlerts(-1, TimeSpan.Zero)).Sequence;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.Body.FlushAsync(aborted);
+        try
         {
-            var page = await detection.WaitForAlerts(sequence, StreamWait).WaitAsync(cancellationToken);
-            foreach (var alert in page.Raised.Where(a => city is null || a.CityCode == city))
+            while (!aborted.IsCancellationRequested)
             {
-                yield return new SseItem<AlertView>(alert, "alert") { EventId = alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            }
+                var page = await detection.WaitForAlerts(sequence, StreamWait).WaitAsync(aborted);
+                var sent = false;
+                foreach (var alert in page.Raised.Where(a => city is null || a.CityCode == city))
+                {
+                    var data = JsonSerializer.Serialize(alert, json.Value.SerializerOptions);
+                    await http.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"id: {alert.Id}\nevent: alert\ndata: {data}\n\n"), aborted);
+                    sent = true;
+                }
 
-            sequence = page.Sequence;
+                if (!sent)
+                {
+                    await http.Response.WriteAsync(": waiting\n\n", aborted);
+                }
+
+                await http.Response.Body.FlushAsync(aborted);
+                sequence = page.Sequence;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
         }
     }
 
