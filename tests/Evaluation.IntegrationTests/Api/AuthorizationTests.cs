@@ -63,6 +63,15 @@ public sealed class AuthorizationTests(RunningSystem system) : IClassFixture<Run
         await Expect(HttpStatusCode.Unauthorized, source.PostAsJsonAsync($"/api/v1/audits/{id}/analysis", note, Ct), "a source analyses");
         await Expect(HttpStatusCode.OK, officerA.PostAsJsonAsync($"/api/v1/audits/{id}/analysis", note, Ct), "the city's officer analyses");
 
+        await Expect(HttpStatusCode.Unauthorized, anonymous.GetAsync("/api/v1/alerts", Ct), "anonymous lists alerts");
+        await Expect(HttpStatusCode.Unauthorized, source.GetAsync("/api/v1/alerts", Ct), "a source lists alerts");
+        await Expect(HttpStatusCode.OK, officerA.GetAsync("/api/v1/alerts", Ct), "an officer lists their city's alerts");
+        await Expect(HttpStatusCode.Forbidden, officerA.GetAsync($"/api/v1/alerts?city={CityB}", Ct), "an officer lists another city's alerts");
+        await Expect(HttpStatusCode.Forbidden, officerA.GetAsync($"/api/v1/alerts/stream?city={CityB}", Ct), "an officer streams another city's alerts");
+        await Expect(HttpStatusCode.OK, supervisor.GetAsync($"/api/v1/alerts?city={CityB}", Ct), "the supervisor lists any city's alerts");
+        await Expect(HttpStatusCode.Unauthorized, anonymous.PostAsync("/api/v1/detection/runs", null, Ct), "anonymous runs detection");
+        await Expect(HttpStatusCode.Forbidden, officerA.PostAsync("/api/v1/detection/runs", null, Ct), "an officer runs detection");
+
         var count = new { count = 7 };
         await Expect(HttpStatusCode.Forbidden, anonymous.PutAsJsonAsync("/api/v1/admin/plan/thematic-databases", count, Ct), "anonymous administers");
         await Expect(HttpStatusCode.Forbidden, officerA.PutAsJsonAsync("/api/v1/admin/plan/thematic-databases", count, Ct), "an officer administers");
