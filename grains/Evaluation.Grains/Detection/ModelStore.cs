@@ -20,7 +20,7 @@ public sealed class PostgresModelStore(NpgsqlDataSource dataSource) : IModelStor
         await using var command = dataSource.CreateCommand(
             "INSERT INTO detection_model (version, trained_at, training_rows, model) VALUES ($1, $2, $3, $4) ON CONFLICT (version) DO NOTHING");
         command.Parameters.AddWithValue(model.Version);
-        command.Parameters.AddWithValue(model.TrainedAt);
+        command.Parameters.AddWithValue(model.TrainedAt.ToUniversalTime());
         command.Parameters.AddWithValue(model.TrainingRows);
         command.Parameters.AddWithValue(model.Save());
         await command.ExecuteNonQueryAsync(cancellationToken);
