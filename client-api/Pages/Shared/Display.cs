@@ -12,6 +12,9 @@ public static class Display
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>Times read as the public and the bureaus live them (SPEC 4.5.1), whatever the server's zone.</summary>
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", Invariant) + "%" : "—";
 
     public static string Score(double? score) => score is { } s ? s.ToString("0.0", Invariant) : "—";
@@ -114,7 +117,7 @@ public static class Display
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", Invariant);
 
     public static string Time(DateTimeOffset time) =>
-        TimeZoneInfo.ConvertTime(time, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", Invariant);
+        TimeZoneInfo.ConvertTime(time, Shanghai).ToString("yyyy-MM-dd HH:mm", Invariant);
 
     public static string Value(double value) => value.ToString("0.##", Invariant);
 }
