@@ -95,6 +95,17 @@ public sealed class AuthorizationTests(RunningSystem system) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task An_expired_token_signed_with_the_right_key_is_refused()
+    {
+        // Issued with the genuine key and audience, but two days ago: well past its lifetime and any clock skew.
+        var twoDaysAgo = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
+        var expired = new DevTokenIssuer(new JwtSettings { SigningKey = RunningSystem.JwtKey }, twoDaysAgo).Issue("alice", Roles.Supervisor, null).Token;
+        using var client = Caller(h => h.Authorization = Bearer(expired));
+        await Expect(HttpStatusCode.Unauthorized, client.GetAsync("/api/v1/audits", Ct), "an expired token");
+        await Expect(HttpStatusCode.Unauthorized, client.GetAsync("/api/v1/alerts", Ct), "an expired token on alerts");
+    }
+
+    [Fact]
     public async Task The_development_issuer_is_off_unless_configured_and_checks_its_input()
     {
         await using var production = system.CreateApi(new Dictionary<string, string> { ["Evaluation:DevTokens"] = "false" });
