@@ -105,6 +105,7 @@ public sealed class EvaluationCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder silo)
         {
+            silo.Services.AddLogging(LogCapture.AddTo);
             var connectionString = silo.Configuration[ConnectionStringKey]!;
             silo.UseEvaluationPostgres(connectionString);
             silo.AddPostgresEventLog(connectionString);

@@ -54,6 +54,7 @@ public class RunningSystem : IAsyncLifetime
                 web.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
             }
 
+            web.ConfigureLogging(LogCapture.AddTo);
             web.UseSetting("Evaluation:ConnectionString", database.ConnectionString);
             web.UseSetting("Evaluation:ClusterId", Cluster.ClusterId);
             web.UseSetting("Evaluation:ServiceId", Cluster.ServiceId);
