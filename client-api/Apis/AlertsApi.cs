@@ -28,6 +28,9 @@ public static class AlertsApi
         alerts.MapGet("/stream", Stream)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .WithSummary("Server-sent events: each newly raised alert as an `alert` event (id = alert id; Last-Event-ID resumes). Optional city filter.");
+        alerts.MapPost("/{id}/dismissal", Dismiss)
+            .RequireAuthorization(Roles.SupervisorPolicy)
+            .WithSummary("Province supervisor: dismiss an open alert with a reason; detection does not raise it again until the institution recovers.");
         app.MapPost("/api/v1/detection/runs", Run)
             .WithTags("Alerts")
             .RequireAuthorization(Roles.SupervisorPolicy)
@@ -76,6 +79,18 @@ public static class AlertsApi
         return TypedResults.Ok(await cluster.GetGrain<IDetectionGrain>(0).GetAlerts(query));
     }
 
+    internal static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Dismiss(
+        string id, DismissAlertRequest body, IClusterClient cluster, ClaimsPrincipal user)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var alertId))
+        {
+            return CaseResults.Invalid("alertId", $"'{id}' is not an alert id (a positive whole number)");
+        }
+
+        var outcome = await cluster.GetGrain<IDetectionGrain>(0).Dismiss(alertId, body.Reason, user.ActorName());
+        return outcome.Alert is { } dismissed ? TypedResults.Ok(dismissed) : CaseResults.TriageRefused(outcome.Refusal!);
+    }
+
     private static async Task<Ok<DetectionRunResult>> Run(IClusterClient cluster, bool? retrain) =>
         TypedResults.Ok(await cluster.GetGrain<IDetectionGrain>(0).RunNow(retrain ?? false));
 
@@ -83,7 +98,7 @@ public static class AlertsApi
     /// Written by hand rather than as a typed result so the headers go out at once (a client knows it is connected
     /// before the first alert) and an idle connection gets a comment line every wait, which proxies need to keep it.
     /// </summary>
-    private static async Task Stream(IClusterClient cluster, HttpContext http, IOptions<JsonOptions> json, string? city)
+    internal static async Task Stream(IClusterClient cluster, HttpContext http, IOptions<JsonOptions> json, string? city)
     {
         if (ScopeToCaller(http.User, ref city) is { } notYours)
         {
@@ -186,3 +201,5 @@ public static class AlertsApi
             statusCode: StatusCodes.Status400BadRequest,
             extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = parameter, message = rule } } });
 }
+
+public sealed record DismissAlertRequest(string? Reason);

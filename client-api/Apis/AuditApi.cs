@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -36,7 +38,7 @@ public static class AuditApi
         }
     }
 
-    private static async Task<Results<Created<AuditCase>, ProblemHttpResult>> OpenAsync(OpenAuditRequest body, ClaimsPrincipal user, IClusterClient cluster)
+    internal static async Task<Results<Created<AuditCase>, ProblemHttpResult>> OpenAsync(OpenAuditRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         if (string.IsNullOrWhiteSpace(body.InstitutionId))
         {
@@ -49,15 +51,47 @@ public static class AuditApi
         }
 
         var id = $"aud-{DateTimeOffset.UtcNow:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..10]}";
+        long? alertId = null;
+        if (body.AlertId is not null)
+        {
+            if (!long.TryParse(body.AlertId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Invalid("alertId", $"'{body.AlertId}' is not an alert id (a positive whole number)");
+            }
+
+            // Claimed before the case exists, so two supervisors cannot open two audits from one alert.
+            var claim = await cluster.GetGrain<IDetectionGrain>(0).ClaimForAudit(parsed, institution.Id, id, body.Reason ?? "", user.ActorName());
+            if (claim.Refusal is { } refusal)
+            {
+                return TriageRefused(refusal);
+            }
+
+            alertId = parsed;
+        }
+
         try
         {
-            var opened = await cluster.GetGrain<IAuditCaseGrain>(id).Open(new OpenAudit(
-                institution.Id, institution.CityCode, body.AlertId, body.Reason ?? "", Caller(user), body.Deadline));
+            var opened = await OpenCaseAsync(cluster, id, alertId, new OpenAudit(
+                institution.Id, institution.CityCode, alertId?.ToString(CultureInfo.InvariantCulture), body.Reason ?? "", Caller(user), body.Deadline));
             return TypedResults.Created($"/api/v1/audits/{id}", opened);
         }
         catch (AuditRefusedException ex)
         {
             return TypedResults.Problem(title: "Invalid request", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    /// <summary>Opens the case; if that fails, the alert claimed for it is given back, so it never names a case that does not exist.</summary>
+    private static async Task<AuditCase> OpenCaseAsync(IClusterClient cluster, string id, long? claimedAlert, OpenAudit command)
+    {
+        try
+        {
+            return await cluster.GetGrain<IAuditCaseGrain>(id).Open(command);
+        }
+        catch when (claimedAlert is { } alert)
+        {
+            await cluster.GetGrain<IDetectionGrain>(0).ReleaseClaim(alert, id);
+            throw;
         }
     }
 
@@ -136,7 +170,7 @@ public static class AuditApi
         return user.MayAccessCity(found.CityCode) ? TypedResults.Ok(found) : NotYourCity(found.CityCode);
     }
 
-    private static async Task<Results<Ok<AuditCase>, ProblemHttpResult>> ActAsync(
+    internal static async Task<Results<Ok<AuditCase>, ProblemHttpResult>> ActAsync(
         string id, AuditStep step, AuditStepRequest body, ClaimsPrincipal user, IClusterClient cluster)
     {
         var grain = cluster.GetGrain<IAuditCaseGrain>(id);

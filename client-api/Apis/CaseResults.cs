@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Evaluation.Contracts.Detection;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Evaluation.ClientApi.Apis;
@@ -15,6 +16,15 @@ public static class CaseResults
         detail: $"{field}: {message}",
         statusCode: StatusCodes.Status400BadRequest,
         extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
+
+    /// <summary>An alert that is not there is 404; every other refused triage is a bad request naming its field.</summary>
+    public static ProblemHttpResult TriageRefused(TriageRefusal refusal) => refusal.Problem == TriageProblem.NotFound
+        ? TypedResults.Problem(
+            title: "Not found",
+            detail: $"{refusal.Field}: {refusal.Message}",
+            statusCode: StatusCodes.Status404NotFound,
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = refusal.Field, message = refusal.Message } } })
+        : Invalid(refusal.Field, refusal.Message);
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);

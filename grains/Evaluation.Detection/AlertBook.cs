@@ -1,4 +1,5 @@
 using Evaluation.Contracts.Detection;
+using Evaluation.Domain.Cases;
 
 namespace Evaluation.Detection;
 
@@ -30,6 +31,8 @@ public sealed record AlertChanges(IReadOnlyList<AlertView> Raised, IReadOnlyList
 /// One open alert per institution and reason. A raise signal opens one (or refreshes the open one's severity
 /// and explanation, never duplicating it); it resolves only after <see cref="DetectionSettings.ClearRuns"/>
 /// consecutive runs without even the weaker hold condition, so a node hovering at the line does not flap.
+/// A supervisor triages an open alert (dismisses it, or opens an audit from it); a triaged alert still counts as
+/// the one alert of its institution and reason until the institution recovers, so a dismissal holds until then.
 /// </summary>
 public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
 {
@@ -46,7 +49,7 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
         var resolved = new List<AlertView>();
         var open = State.Alerts
             .Select((alert, index) => (alert, index))
-            .Where(x => x.alert.State == AlertState.Open)
+            .Where(x => x.alert.State != AlertState.Resolved)
             .ToDictionary(x => (x.alert.InstitutionId, x.alert.Reason), x => x.index);
         var seen = new HashSet<(string, AlertReason)>();
         foreach (var signal in signals)
@@ -113,6 +116,34 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
         return new AlertChanges(raised, resolved);
     }
 
+    public TriageOutcome Dismiss(long id, string? reason, string actor, DateTimeOffset now) =>
+        Triage(id, null, reason, alert => alert with
+        {
+            State = AlertState.Dismissed,
+            Triage = new AlertTriage(actor, now, reason!, null),
+        });
+
+    /// <summary>An open alert of <paramref name="institutionId"/> moves to audit-opened, naming the case.</summary>
+    public TriageOutcome OpenAudit(long id, string institutionId, string caseId, string? reason, string actor, DateTimeOffset now) =>
+        Triage(id, institutionId, reason, alert => alert with
+        {
+            State = AlertState.AuditOpened,
+            Triage = new AlertTriage(actor, now, reason!, caseId),
+        });
+
+    /// <summary>Undoes <see cref="OpenAudit"/> for a case that never came to be; anything else is left alone.</summary>
+    public bool ReleaseAudit(long id, string caseId)
+    {
+        var index = State.Alerts.FindIndex(a => a.Id == id);
+        if (index < 0 || State.Alerts[index] is not { State: AlertState.AuditOpened, Triage.CaseId: var claimed } alert || claimed != caseId)
+        {
+            return false;
+        }
+
+        State.Alerts[index] = alert with { State = AlertState.Open, Triage = null };
+        return true;
+    }
+
     public AlertPage Query(AlertQuery query, int maxPageSize)
     {
         var matches = State.Alerts
@@ -130,6 +161,44 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
     }
 
     public IReadOnlyList<AlertView> RaisedAfter(long id) => [.. State.Alerts.Where(a => a.Id > id).OrderBy(a => a.Id)];
+
+    private TriageOutcome Triage(long id, string? institutionId, string? reason, Func<AlertView, AlertView> decide)
+    {
+        var index = State.Alerts.FindIndex(a => a.Id == id);
+        if (index < 0)
+        {
+            return Refuse(TriageProblem.NotFound, "alertId", $"no alert has the id {id}");
+        }
+
+        var alert = State.Alerts[index];
+        if (alert.State != AlertState.Open)
+        {
+            return Refuse(TriageProblem.NotOpen, "alertId",
+                $"alert {id} is {CaseChecks.Name(alert.State)}; only an open alert can be triaged");
+        }
+
+        if (institutionId is not null && alert.InstitutionId != institutionId)
+        {
+            return Refuse(TriageProblem.OtherInstitution, "alertId",
+                $"alert {id} is about institution '{alert.InstitutionId}', not '{institutionId}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Refuse(TriageProblem.ReasonMissing, "reason", "a reason is required");
+        }
+
+        if (reason.Length > CaseChecks.MaxNoteLength)
+        {
+            return Refuse(TriageProblem.ReasonTooLong, "reason", $"at most {CaseChecks.MaxNoteLength} characters");
+        }
+
+        State.Alerts[index] = decide(alert);
+        return new TriageOutcome(State.Alerts[index], null);
+    }
+
+    private static TriageOutcome Refuse(TriageProblem problem, string field, string message) =>
+        new(null, new TriageRefusal(problem, field, message));
 
     private void DropOldResolved()
     {

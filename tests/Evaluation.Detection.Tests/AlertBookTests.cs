@@ -83,4 +83,88 @@ public sealed class AlertBookTests
         Assert.Equal(AlertSeverity.Low, Assert.Single(page2.Items).Severity);
         Assert.Equal(0, none.Total);
     }
+
+    [Fact]
+    public void A_dismissal_is_recorded_and_holds_until_the_institution_recovers()
+    {
+        var settings = DetectionSettings.Default;
+        var book = new AlertBook(new AlertBookState(), settings);
+        var alert = Assert.Single(book.Apply([Raise()], Now, ModelStamp.RulesOnly).Raised);
+
+        var outcome = book.Dismiss(alert.Id, "holiday backlog, already known", "sup-li", Now.AddMinutes(5));
+
+        Assert.Null(outcome.Refusal);
+        var dismissed = book.Query(new AlertQuery(State: AlertState.Dismissed), 100).Items.Single();
+        Assert.Equal(new AlertTriage("sup-li", Now.AddMinutes(5), "holiday backlog, already known", null), dismissed.Triage);
+        Assert.Empty(book.Open);
+
+        // Still underperforming: the dismissed alert stands for it, so nothing new is raised.
+        Assert.Empty(book.Apply([Raise(AlertSeverity.High)], Now.AddMinutes(10), ModelStamp.RulesOnly).Raised);
+        Assert.Empty(book.Open);
+
+        for (var run = 1; run < settings.ClearRuns; run++)
+        {
+            Assert.Empty(book.Apply([], Now.AddMinutes(10 + run), ModelStamp.RulesOnly).Resolved);
+        }
+
+        var recovered = Assert.Single(book.Apply([], Now.AddHours(1), ModelStamp.RulesOnly).Resolved);
+        Assert.Equal(alert.Id, recovered.Id);
+        Assert.Equal("sup-li", recovered.Triage!.Actor);
+
+        // Recovered, then bad again: normal rules, a new open alert.
+        var relapse = Assert.Single(book.Apply([Raise()], Now.AddHours(2), ModelStamp.RulesOnly).Raised);
+        Assert.True(relapse.Id > alert.Id);
+        Assert.Equal(AlertState.Open, relapse.State);
+    }
+
+    [Fact]
+    public void An_audit_opened_from_an_alert_names_the_case_and_holds_like_a_dismissal()
+    {
+        var book = new AlertBook(new AlertBookState(), DetectionSettings.Default);
+        var alert = Assert.Single(book.Apply([Raise()], Now, ModelStamp.RulesOnly).Raised);
+
+        var outcome = book.OpenAudit(alert.Id, Row.Institution.Id, "aud-1", "差评率 far above peers", "sup-li", Now);
+
+        Assert.Equal(AlertState.AuditOpened, outcome.Alert!.State);
+        Assert.Equal("aud-1", outcome.Alert.Triage!.CaseId);
+        Assert.Empty(book.Apply([Raise()], Now.AddMinutes(1), ModelStamp.RulesOnly).Raised);
+    }
+
+    [Fact]
+    public void A_claim_is_released_only_for_the_case_that_made_it()
+    {
+        var book = new AlertBook(new AlertBookState(), DetectionSettings.Default);
+        var alert = Assert.Single(book.Apply([Raise()], Now, ModelStamp.RulesOnly).Raised);
+        book.OpenAudit(alert.Id, Row.Institution.Id, "aud-1", "reason", "sup-li", Now);
+
+        Assert.False(book.ReleaseAudit(alert.Id, "aud-2"));
+        Assert.Equal(AlertState.AuditOpened, book.Query(new AlertQuery(), 100).Items.Single().State);
+        Assert.True(book.ReleaseAudit(alert.Id, "aud-1"));
+        var open = Assert.Single(book.Open);
+        Assert.Null(open.Triage);
+    }
+
+    [Fact]
+    public void Triage_is_refused_naming_the_field_and_rule()
+    {
+        var book = new AlertBook(new AlertBookState(), DetectionSettings.Default);
+        var alert = Assert.Single(book.Apply([Raise()], Now, ModelStamp.RulesOnly).Raised);
+
+        AssertRefused(book.Dismiss(alert.Id + 1, "reason", "sup-li", Now), TriageProblem.NotFound, "alertId");
+        AssertRefused(book.Dismiss(alert.Id, " ", "sup-li", Now), TriageProblem.ReasonMissing, "reason");
+        AssertRefused(book.Dismiss(alert.Id, new string('x', 4001), "sup-li", Now), TriageProblem.ReasonTooLong, "reason");
+        AssertRefused(book.OpenAudit(alert.Id, "someone-else", "aud-1", "reason", "sup-li", Now), TriageProblem.OtherInstitution, "alertId");
+        Assert.Single(book.Open);
+
+        book.Dismiss(alert.Id, "known", "sup-li", Now);
+        AssertRefused(book.OpenAudit(alert.Id, Row.Institution.Id, "aud-1", "reason", "sup-li", Now), TriageProblem.NotOpen, "alertId");
+        AssertRefused(book.Dismiss(alert.Id, "again", "sup-li", Now), TriageProblem.NotOpen, "alertId");
+    }
+
+    private static void AssertRefused(TriageOutcome outcome, TriageProblem problem, string field)
+    {
+        Assert.Null(outcome.Alert);
+        Assert.Equal(problem, outcome.Refusal!.Problem);
+        Assert.Equal(field, outcome.Refusal.Field);
+    }
 }

@@ -20,11 +20,49 @@ public enum AlertSeverity
     High = 2,
 }
 
+/// <summary>
+/// Open until a supervisor triages it (dismissed, or an audit opened from it) or the institution recovers
+/// (resolved). A triaged alert still stands for its institution and reason until recovery, so detection does not
+/// raise the same thing again while a supervisor has already decided about it.
+/// </summary>
 public enum AlertState
 {
     Open = 0,
     Resolved = 1,
+    Dismissed = 2,
+    AuditOpened = 3,
 }
+
+/// <summary>A supervisor's decision on an alert: who, when, why, and the audit it opened (when it did).</summary>
+[GenerateSerializer, Immutable, Alias("AlertTriage")]
+public sealed record AlertTriage(
+    [property: Id(0)] string Actor,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] string? CaseId);
+
+/// <summary>Why a triage was refused; the API turns each into its status code.</summary>
+public enum TriageProblem
+{
+    NotFound = 0,
+    NotOpen = 1,
+    OtherInstitution = 2,
+    ReasonMissing = 3,
+    ReasonTooLong = 4,
+}
+
+/// <summary>A refused triage: the kind, the request field it is about, and words a person can act on.</summary>
+[GenerateSerializer, Immutable, Alias("TriageRefusal")]
+public sealed record TriageRefusal(
+    [property: Id(0)] TriageProblem Problem,
+    [property: Id(1)] string Field,
+    [property: Id(2)] string Message);
+
+/// <summary>Either the triaged alert or why not; refusals are answers here, not exceptions across silos.</summary>
+[GenerateSerializer, Immutable, Alias("TriageOutcome")]
+public sealed record TriageOutcome(
+    [property: Id(0)] AlertView? Alert,
+    [property: Id(1)] TriageRefusal? Refusal);
 
 /// <summary>One measure behind a flag, with the words a supervisor reads.</summary>
 [GenerateSerializer, Immutable, Alias("ExplanationLine")]
@@ -48,7 +86,8 @@ public sealed record AlertView(
     [property: Id(8)] DateTimeOffset? ModelTrainedAt,
     [property: Id(9)] IReadOnlyList<ExplanationLine> Explanation,
     [property: Id(10)] DateTimeOffset? ResolvedAt,
-    [property: Id(11)] double AnomalyScore);
+    [property: Id(11)] double AnomalyScore,
+    [property: Id(12)] AlertTriage? Triage = null);
 
 [GenerateSerializer, Immutable, Alias("AlertQuery")]
 public sealed record AlertQuery(
@@ -99,4 +138,18 @@ public interface IDetectionGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("WaitForAlerts"), Orleans.Concurrency.AlwaysInterleave]
     Task<AlertFeedPage> WaitForAlerts(long afterSequence, TimeSpan maxWait);
+
+    [Alias("Dismiss")]
+    Task<TriageOutcome> Dismiss(long alertId, string? reason, string actor);
+
+    /// <summary>
+    /// Claims an open alert of <paramref name="institutionId"/> for the audit <paramref name="caseId"/> before the
+    /// case is opened, so two supervisors cannot open two audits from one alert.
+    /// </summary>
+    [Alias("ClaimForAudit")]
+    Task<TriageOutcome> ClaimForAudit(long alertId, string institutionId, string caseId, string reason, string actor);
+
+    /// <summary>Gives the alert back (open again) when the audit claimed for it could not be opened.</summary>
+    [Alias("ReleaseClaim")]
+    Task ReleaseClaim(long alertId, string caseId);
 }

@@ -68,6 +68,30 @@ public sealed class DetectionGrain(
         return new AlertFeedPage(raised, raised.Count > 0 ? raised[^1].Id : afterSequence);
     }
 
+    public Task<TriageOutcome> Dismiss(long alertId, string? reason, string actor) =>
+        SaveIfTriaged(book.Dismiss(alertId, reason, actor, time.GetUtcNow()));
+
+    public Task<TriageOutcome> ClaimForAudit(long alertId, string institutionId, string caseId, string reason, string actor) =>
+        SaveIfTriaged(book.OpenAudit(alertId, institutionId, caseId, reason, actor, time.GetUtcNow()));
+
+    public async Task ReleaseClaim(long alertId, string caseId)
+    {
+        if (book.ReleaseAudit(alertId, caseId))
+        {
+            await alerts.WriteStateAsync();
+        }
+    }
+
+    private async Task<TriageOutcome> SaveIfTriaged(TriageOutcome outcome)
+    {
+        if (outcome.Alert is not null)
+        {
+            await alerts.WriteStateAsync();
+        }
+
+        return outcome;
+    }
+
     private async Task<DetectionRunResult> RunAsync(bool retrain)
     {
         var current = await registry.GetAsync();

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Registry;
-using Evaluation.Domain.Registry;
 using Evaluation.Grains.Registry;
 using Evaluation.IntegrationTests.Infrastructure;
 using Xunit;
@@ -24,45 +23,14 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
     [Fact]
     public async Task A_planted_underperformer_is_alerted_with_an_explanation_on_the_list_and_the_stream()
     {
-        var (target, peers) = PeerGroupInDifferentCities(7);
+        var (target, peers) = PeerGroups.InDifferentCities(7);
         using var supervisor = await SupervisorAsync();
 
         // Listening before anything is ingested: whichever run raises the alert, the timer's or ours, it is streamed.
         using var stream = await OpenStreamAsync(supervisor);
-        var now = DateTimeOffset.UtcNow;
-        var items = new List<JsonNode>();
-        foreach (var institution in peers.Prepend(target))
-        {
-            for (var i = 0; i < 30; i++)
-            {
-                // Spread over the last days; the target gets half 差评, its peers one in thirty.
-                var bad = institution == target ? i % 2 == 0 : i == 0;
-                items.Add(IngestionApiTests.Rating($"alert-{institution.Id}-{i}", institution, bad ? 1 : 5, occurredAt: now.AddHours(-2 - (i * 4))));
-            }
-        }
+        await PlantUnderperformerAsync(system, target, peers);
+        var alert = await DetectUntilAlertedAsync(supervisor, target);
 
-        var ingest = await system.Client.PostAsJsonAsync("/api/v1/evaluations", IngestionApiTests.Batch(items), Ct);
-        var accepted = await ingest.Content.ReadFromJsonAsync<JsonObject>(Ct);
-        Assert.Equal(items.Count, accepted!["accepted"]!.GetValue<int>());
-
-        JsonObject? alert = null;
-        var deadline = DateTime.UtcNow + Patience;
-        while (alert is null && DateTime.UtcNow < deadline)
-        {
-            using var run = await supervisor.PostAsync("/api/v1/detection/runs", null, Ct);
-            Assert.Equal(HttpStatusCode.OK, run.StatusCode);
-            var result = await run.Content.ReadFromJsonAsync<JsonObject>(Ct);
-            Assert.Equal(ShippedRegistry.Sample.Institutions.Count, result!["institutionsScored"]!.GetValue<int>());
-
-            var page = await supervisor.GetFromJsonAsync<JsonObject>($"/api/v1/alerts?state=open&city={target.CityCode}&kind=low-satisfaction", Ct);
-            alert = page!["items"]!.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => a["institutionId"]!.GetValue<string>() == target.Id);
-            if (alert is null)
-            {
-                await Task.Delay(300, Ct);
-            }
-        }
-
-        Assert.NotNull(alert);
         Assert.Equal(target.CityCode, alert["cityCode"]!.GetValue<string>());
         Assert.Equal("open", alert["state"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(alert["modelVersion"]!.GetValue<string>()));
@@ -95,16 +63,47 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
         Assert.Equal(field, problem!["errors"]!.AsArray()[0]!["field"]!.GetValue<string>());
     }
 
-    /// <summary>A target and peers of its kind and region, each in another city, so the target's peers are all outside its city.</summary>
-    private static (Institution Target, IReadOnlyList<Institution> Peers) PeerGroupInDifferentCities(int peers)
+    /// <summary>Through the ingest API: the target gets half 差评 over the last days, its peers one in thirty.</summary>
+    internal static async Task PlantUnderperformerAsync(RunningSystem system, Institution target, IReadOnlyList<Institution> peers)
     {
-        var registry = InstitutionRegistry.LoadSample();
-        var group = registry.Institutions
-            .Where(i => i.Channels.Count > 0 && i.Services.Count > 0)
-            .GroupBy(registry.PeerGroupOf)
-            .Select(g => g.DistinctBy(i => i.CityCode).ToList())
-            .First(g => g.Count > peers);
-        return (group[0], group.Skip(1).Take(peers).ToList());
+        var now = DateTimeOffset.UtcNow;
+        var items = new List<JsonNode>();
+        foreach (var institution in peers.Prepend(target))
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var bad = institution == target ? i % 2 == 0 : i == 0;
+                items.Add(IngestionApiTests.Rating($"alert-{institution.Id}-{i}", institution, bad ? 1 : 5, occurredAt: now.AddHours(-2 - (i * 4))));
+            }
+        }
+
+        var ingest = await system.Client.PostAsJsonAsync("/api/v1/evaluations", IngestionApiTests.Batch(items), Ct);
+        var accepted = await ingest.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.Equal(items.Count, accepted!["accepted"]!.GetValue<int>());
+    }
+
+    /// <summary>Runs detection through the API until the target's open low-satisfaction alert is listed (the aggregates arrive asynchronously).</summary>
+    internal static async Task<JsonObject> DetectUntilAlertedAsync(HttpClient supervisor, Institution target)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var run = await supervisor.PostAsync("/api/v1/detection/runs", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+            var result = await run.Content.ReadFromJsonAsync<JsonObject>(Ct);
+            Assert.Equal(ShippedRegistry.Sample.Institutions.Count, result!["institutionsScored"]!.GetValue<int>());
+
+            var page = await supervisor.GetFromJsonAsync<JsonObject>($"/api/v1/alerts?state=open&city={target.CityCode}&kind=low-satisfaction", Ct);
+            if (page!["items"]!.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => a["institutionId"]!.GetValue<string>() == target.Id) is { } alert)
+            {
+                return alert;
+            }
+
+            await Task.Delay(300, Ct);
+        }
+
+        Assert.Fail($"Waited {Patience.TotalSeconds} s for an open alert on {target.Id}.");
+        return null!;
     }
 
     private async Task<HttpClient> SupervisorAsync()

@@ -32,7 +32,7 @@ public sealed class AuditLifecycleTests
         using var supervisor = Client(system, await system.TokenAsync(Roles.Supervisor, name: "sup-li"));
         using var officer = Client(system, await system.TokenAsync(Roles.CityOfficer, City, name: "off-wang"));
 
-        var opened = await Send(supervisor, "/api/v1/audits", new { institutionId = institution.Id, alertId = "alert-1", reason = "差评率 far above peers" }, HttpStatusCode.Created);
+        var opened = await Send(supervisor, "/api/v1/audits", new { institutionId = institution.Id, reason = "差评率 far above peers" }, HttpStatusCode.Created);
         var id = opened["id"]!.GetValue<string>();
         Assert.Equal(City, opened["cityCode"]!.GetValue<string>());
         Assert.Equal("opened", opened["state"]!.GetValue<string>());
@@ -81,21 +81,21 @@ public sealed class AuditLifecycleTests
         Assert.Equal("no evidence the roster is followed", history[4]!["note"]!.GetValue<string>());
     }
 
-    private static HttpClient Client(RunningSystem system, string token)
+    internal static HttpClient Client(RunningSystem system, string token)
     {
         var client = system.AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    private static async Task<JsonObject> Step(HttpClient client, string id, string step, string? note, string expectedState, object[]? attachments = null)
+    internal static async Task<JsonObject> Step(HttpClient client, string id, string step, string? note, string expectedState, object[]? attachments = null)
     {
         var answer = await Send(client, $"/api/v1/audits/{id}/{step}", new { note, attachments }, HttpStatusCode.OK);
         Assert.Equal(expectedState, answer["state"]!.GetValue<string>());
         return answer;
     }
 
-    private static async Task<JsonObject> Send(HttpClient client, string url, object body, HttpStatusCode expected)
+    internal static async Task<JsonObject> Send(HttpClient client, string url, object body, HttpStatusCode expected)
     {
         using var response = await client.PostAsJsonAsync(url, body, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
