@@ -1,5 +1,6 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Pages.Consoles;
+using Evaluation.ClientApi.Security;
 
 namespace Evaluation.ClientApi.Pages;
 
@@ -17,5 +18,9 @@ public static class PortalExtensions
     {
         app.UseStaticFiles();
         app.MapRazorPages();
+
+        // A browser's EventSource cannot send a bearer header: the consoles reach the API's alert stream under
+        // /console, where the console cookie carries the token, with the same roles and city scoping.
+        app.MapGet(AlertBoard.StreamPath, AlertsApi.Stream).RequireAuthorization(Roles.StaffPolicy).ExcludeFromDescription();
     }
 }

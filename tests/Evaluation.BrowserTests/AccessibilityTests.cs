@@ -1,5 +1,3 @@
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Evaluation.BrowserTests.Infrastructure;
 using Evaluation.Contracts.Registry;
 using Evaluation.Grains.Registry;
@@ -21,14 +19,6 @@ public sealed class AccessibilityTests(Portal portal)
     [MemberData(nameof(Pages))]
     public async Task The_page_has_no_wcag_violations(string path)
     {
-        var page = await portal.OpenAsync(path);
-        var result = await page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-        });
-
-        Assert.NotEmpty(result.Passes);
-        Assert.True(result.Violations.Length == 0, string.Join(Environment.NewLine, result.Violations.Select(v =>
-            $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        await Wcag.AssertNoViolationsAsync(await portal.OpenAsync(path));
     }
 }

@@ -1,22 +1,44 @@
+using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Evaluation.ClientApi.Pages.Consoles;
 
 /// <summary>An audit with the name of the institution it concerns, as the boards list it.</summary>
-public sealed record AuditRow(AuditSummary Audit, string InstitutionName);
-
-/// <summary>What every console page shares: who is signed in, and the audits board they may see.</summary>
-public abstract class ConsolePage(IClusterClient cluster) : PageModel
+public sealed record AuditRow(AuditSummary Audit, string InstitutionName)
 {
-    public const int BoardSize = 100;
+    /// <summary>Past its deadline and not closed: what the board lists first and marks.</summary>
+    public bool IsOverdue(DateTimeOffset now) => Audit.State != AuditState.Verified && Audit.Deadline < now;
+}
 
-    public IReadOnlyList<AuditRow> Audits { get; private set; } = [];
+/// <summary>An open alert with the name of the institution it concerns.</summary>
+public sealed record AlertRow(AlertView Alert, string InstitutionName);
 
-    public int AuditTotal { get; private set; }
+/// <summary>
+/// The alert list as a page shows it: of one city, or of all when <see cref="City"/> is null, and whether the
+/// viewer may open audits from it. The addresses let the script keep the list live: it listens on
+/// <see cref="StreamUrl"/> and fetches the list again from <see cref="RefreshUrl"/> when an alert is raised.
+/// </summary>
+public sealed record AlertBoard(IReadOnlyList<AlertRow> Rows, bool MayOpenAudits, string? City, string RefreshUrl)
+{
+    /// <summary>The consoles' own alert stream: the API's stream, reached with the console cookie.</summary>
+    public const string StreamPath = ConsoleSession.PathBase + "/alerts/stream";
+
+    public string StreamUrl => City is null ? StreamPath : $"{StreamPath}?city={Uri.EscapeDataString(City)}";
+}
+
+/// <summary>What every staff page shares: who is signed in, and sending away whoever may not see the page.</summary>
+public abstract class StaffPage : PageModel
+{
+    /// <summary>Why the last form on the page was refused, in the words of the API's answer.</summary>
+    public string? Problem { get; protected set; }
+
+    public string Actor => User.ActorName();
 
     /// <summary>Not signed in (or the token expired): the login page; signed in without the role: 403.</summary>
     protected IActionResult? Refuse(bool allowed)
@@ -28,16 +50,90 @@ public abstract class ConsolePage(IClusterClient cluster) : PageModel
 
         return allowed ? null : Forbid();
     }
+}
 
-    /// <summary>Loads the audits of one city, or of every city for a supervisor who names none; deadlines first.</summary>
+/// <summary>The two consoles: the audits board and the open alerts the viewer may see, and opening audits from alerts.</summary>
+public abstract class ConsolePage(IClusterClient cluster) : StaffPage
+{
+    public const int BoardSize = 100;
+
+    public IReadOnlyList<AuditRow> Audits { get; private set; } = [];
+
+    public int AuditTotal { get; private set; }
+
+    public AlertBoard Alerts { get; private set; } = new([], false, null, "");
+
+    /// <summary>Loads the audits of one city, or of every city for a supervisor who names none; overdue first, then by deadline.</summary>
     protected async Task LoadAuditsAsync(string? city)
     {
         var page = await cluster.GetGrain<IAuditIndexGrain>(AuditIndex.Key).Query(new AuditQuery(City: city, PageSize: BoardSize));
-        var directory = cluster.GetGrain<IDirectoryGrain>(0);
-        var institutions = await Task.WhenAll(page.Items.Select(a => directory.Find(a.InstitutionId)));
-        Audits = [.. page.Items.Select((a, i) => new AuditRow(a, institutions[i]?.Name ?? a.InstitutionId)).OrderBy(r => r.Audit.Deadline)];
+        var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
+        var now = DateTimeOffset.UtcNow;
+        Audits = [.. page.Items.Select(a => new AuditRow(a, names[a.InstitutionId]))
+            .OrderByDescending(r => r.IsOverdue(now))
+            .ThenBy(r => r.Audit.State == AuditState.Verified)
+            .ThenBy(r => r.Audit.Deadline)];
         AuditTotal = page.Total;
     }
 
-    public string Actor => User.ActorName();
+    /// <summary>Loads the open alerts of one city, or of every city when <paramref name="city"/> is null, most severe first.</summary>
+    protected async Task LoadAlertsAsync(string? city, string refreshUrl)
+    {
+        var page = await cluster.GetGrain<IDetectionGrain>(0).GetAlerts(new AlertQuery(AlertState.Open, city, PageSize: BoardSize));
+        var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
+        Alerts = new AlertBoard([.. page.Items.Select(a => new AlertRow(a, names[a.InstitutionId]))], User.IsSupervisor(), city, refreshUrl);
+    }
+
+    /// <summary>The alert list alone, for the script that keeps it live.</summary>
+    protected PartialViewResult AlertsPartial() => Partial("_Alerts", Alerts);
+
+    /// <summary>
+    /// A supervisor opens an audit from an alert through the API's own code path (validation, claiming the alert,
+    /// id, grain), and lands on the new case; a refusal stays on the page with the API's reason.
+    /// </summary>
+    public async Task<IActionResult> OnPostOpenAuditAsync(string? institutionId, string? alertId, string? reason, string? city)
+    {
+        if (Refuse(User.IsSupervisor()) is { } refused)
+        {
+            return refused;
+        }
+
+        var answer = await AuditApi.OpenAsync(new OpenAuditRequest(institutionId, alertId, reason, null), User, cluster);
+        return answer.Result is Created<AuditCase> { Value: { } opened }
+            ? Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(opened.Id)}")
+            : await ShowRefusalAsync((ProblemHttpResult)answer.Result, city);
+    }
+
+    /// <summary>A supervisor dismisses an alert with a reason, through the API's own code path; the page is shown again without it.</summary>
+    public async Task<IActionResult> OnPostDismissAlertAsync(string? alertId, string? reason, string? city)
+    {
+        if (Refuse(User.IsSupervisor()) is { } refused)
+        {
+            return refused;
+        }
+
+        var answer = await AlertsApi.Dismiss(alertId ?? "", new DismissAlertRequest(reason), cluster, User);
+        return answer.Result is ProblemHttpResult problem
+            ? await ShowRefusalAsync(problem, city)
+            : Redirect(city is null ? Request.Path : $"{Request.Path}?city={Uri.EscapeDataString(city)}");
+    }
+
+    /// <summary>The page itself (of <paramref name="city"/> where the page is a city's), which a refused form shows again with its <see cref="Problem"/>.</summary>
+    protected abstract Task<IActionResult> ShowAsync(string? city);
+
+    private async Task<IActionResult> ShowRefusalAsync(ProblemHttpResult problem, string? city)
+    {
+        Problem = problem.ProblemDetails.Detail;
+        var shown = await ShowAsync(city);
+        Response.StatusCode = problem.StatusCode;
+        return shown;
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> InstitutionNamesAsync(IEnumerable<string> ids)
+    {
+        var directory = cluster.GetGrain<IDirectoryGrain>(0);
+        var distinct = ids.Distinct().ToList();
+        var found = await Task.WhenAll(distinct.Select(id => directory.Find(id)));
+        return distinct.Select((id, i) => (id, name: found[i]?.Name ?? id)).ToDictionary(x => x.id, x => x.name);
+    }
 }

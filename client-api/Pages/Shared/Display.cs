@@ -1,6 +1,7 @@
 using System.Globalization;
 using Evaluation.ClientApi.Apis;
 using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
@@ -102,6 +103,36 @@ public static class Display
         Contracts.Cases.AuditState.Rejected => "退回 Rejected",
         Contracts.Cases.AuditState.Verified => "已核查办结 Verified",
         _ => state.ToString(),
+    };
+
+    public static string AuditStep(AuditStep step) => step switch
+    {
+        Contracts.Cases.AuditStep.Opened => "立案 Opened",
+        Contracts.Cases.AuditStep.Analysis => "原因分析 Analysis",
+        Contracts.Cases.AuditStep.Rectification => "整改方案 Rectification plan",
+        Contracts.Cases.AuditStep.Submission => "提交整改材料 Submission",
+        Contracts.Cases.AuditStep.Rejection => "退回 Rejection",
+        Contracts.Cases.AuditStep.Verification => "核查通过 Verification",
+        Contracts.Cases.AuditStep.Escalation => "逾期升级 Escalation",
+        Contracts.Cases.AuditStep.Relapse => "复发重开 Relapse",
+        Contracts.Cases.AuditStep.WatchEnded => "观察期结束 Watch ended",
+        _ => step.ToString(),
+    };
+
+    public static string AlertReason(AlertReason reason) => reason switch
+    {
+        Contracts.Detection.AlertReason.LowSatisfaction => "满意度偏低 Low satisfaction",
+        Contracts.Detection.AlertReason.SlowService => "办理超时偏多 Slow service",
+        Contracts.Detection.AlertReason.SuddenDrop => "评价骤降 Sudden drop",
+        _ => reason.ToString(),
+    };
+
+    public static string Severity(AlertSeverity severity) => severity switch
+    {
+        AlertSeverity.High => "高 High",
+        AlertSeverity.Medium => "中 Medium",
+        AlertSeverity.Low => "低 Low",
+        _ => severity.ToString(),
     };
 
     public static string Level(int level) => level switch

@@ -1,0 +1,84 @@
+using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Security;
+using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Evaluation.ClientApi.Pages.Consoles;
+
+/// <summary>
+/// One audit with its history, and the forms for the steps the viewer's role takes next: the city officer
+/// analyses, plans the rectification and submits evidence; the supervisor rejects or verifies. Every step goes
+/// through the API's own code path, so the state machine and the city scoping decide exactly as for the API.
+/// </summary>
+public sealed class AuditModel(IClusterClient cluster) : StaffPage
+{
+    public AuditCase Case { get; private set; } = null!;
+
+    public string InstitutionName { get; private set; } = "";
+
+    /// <summary>
+    /// The steps offered as forms: what the state machine allows this role from this state. Only a convenience:
+    /// a step posted anyway is still refused by the domain with its reason.
+    /// </summary>
+    public IReadOnlyList<AuditStep> Steps { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        if (Refuse(true) is { } anonymous)
+        {
+            return anonymous;
+        }
+
+        if (await cluster.GetGrain<IAuditCaseGrain>(id).Get() is not { } found)
+        {
+            return NotFound();
+        }
+
+        if (Refuse(User.MayAccessCity(found.CityCode)) is { } refused)
+        {
+            return refused;
+        }
+
+        Case = found;
+        InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(found.InstitutionId))?.Name ?? found.InstitutionId;
+        Steps = (User.IsSupervisor(), found.State) switch
+        {
+            (false, AuditState.Opened) => [AuditStep.Analysis],
+            (false, AuditState.CityAnalysing or AuditState.Rejected) => [AuditStep.Rectification],
+            (false, AuditState.Rectifying) => [AuditStep.Submission],
+            (true, AuditState.Submitted) => [AuditStep.Verification, AuditStep.Rejection],
+            _ => [],
+        };
+        return Page();
+    }
+
+    /// <summary>Takes one step; afterwards the case is shown again (so a reload does not post twice), or the refusal with the case.</summary>
+    public async Task<IActionResult> OnPostStepAsync(string id, string? step, string? note, string? attachmentName, string? attachmentType, long? attachmentSize)
+    {
+        if (Refuse(true) is { } anonymous)
+        {
+            return anonymous;
+        }
+
+        if (step is null || !CaseResults.TryParseWord<AuditStep>(step, out var parsed))
+        {
+            return BadRequest();
+        }
+
+        AttachmentRequest[] attachments = string.IsNullOrWhiteSpace(attachmentName)
+            ? []
+            : [new AttachmentRequest(attachmentName.Trim(), string.IsNullOrWhiteSpace(attachmentType) ? null : attachmentType.Trim(), attachmentSize, null)];
+        var answer = await AuditApi.ActAsync(id, parsed, new AuditStepRequest(note, attachments, null), User, cluster);
+        if (answer.Result is ProblemHttpResult problem)
+        {
+            Problem = problem.ProblemDetails.Detail;
+            var shown = await OnGetAsync(id);
+            Response.StatusCode = problem.StatusCode;
+            return shown;
+        }
+
+        return Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(id)}");
+    }
+}
