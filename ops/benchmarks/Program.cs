@@ -116,7 +116,25 @@ async Task MeasureAsync(SystemUnderTest system)
     });
     figures.Add(new($"recovery after a silo kill: institution with {historyCount:N0} logged events readable (s)", $"{recovery.TotalSeconds:0.00}", "", "", "", null));
 
-    // 5. Memory of the silo with every institution active.
+    // 5. Ingest with 1, 2 and 4 silos on this machine, to show how the cluster scales (same API host, same database).
+    var single = 0.0;
+    foreach (var silos in new[] { 1, 2, 4 })
+    {
+        while (system.SiloCount < silos)
+        {
+            await system.AddSiloAsync();
+        }
+
+        // Let the new silos join and the API host learn their gateways before measuring.
+        await Task.Delay(TimeSpan.FromSeconds(silos == 1 ? 0 : 10));
+        var batch = workload.Ratings(ratingsCount / 5, $"scale-{silos}");
+        var took = await Timing.TimeAsync(() => Parallel.ForEachAsync(batch.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (b, _) => await Workload.PostAsync(http, system.ApiUrl, b)));
+        var rate = batch.Count / took.TotalSeconds;
+        single = silos == 1 ? rate : single;
+        figures.Add(new($"ingest with {silos} silo(s) (ratings/s)", $"{rate:0}", silos == 1 ? "" : $"1 silo {single:0}", silos == 1 ? "" : $"{rate / single:0.00}", "", null));
+    }
+
+    // 6. Memory of the silo with every institution active.
     system.Silo.Refresh();
     figures.Add(new($"silo working set with {institutions.Count} institutions active (MiB)", $"{system.Silo.WorkingSet64 / (1024.0 * 1024):0}", "", "", "", null));
 }

@@ -33,6 +33,22 @@ internal sealed class SystemUnderTest : IAsyncDisposable
 
     public Process Silo => processes[0];
 
+    /// <summary>How many silo processes are up (the first plus those added).</summary>
+    public int SiloCount { get; private set; } = 1;
+
+    /// <summary>Another silo process joining the cluster through the membership table, on ports of its own.</summary>
+    public async Task AddSiloAsync()
+    {
+        var environment = new Dictionary<string, string>(this.environment)
+        {
+            ["Evaluation__SiloPort"] = (SiloPort + SiloCount).ToString(),
+            ["Evaluation__GatewayPort"] = (GatewayPort + SiloCount).ToString(),
+        };
+        Start(SiloDll, environment);
+        await WaitForPortAsync(GatewayPort + SiloCount, TimeSpan.FromSeconds(90));
+        SiloCount++;
+    }
+
     /// <summary>A hard kill and a fresh start: every grain must come back from its checkpoint and the log.</summary>
     public async Task RestartSiloAsync()
     {
@@ -54,6 +70,11 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["EVAL_DB"] = connectionString,
             ["EVAL_CONTACT_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["EVAL_SOURCE_KEY"] = SourceKey,
+            ["EVAL_JWT_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+            // A benchmark measures the system, not the per-client budgets that protect it.
+            ["Evaluation__RateLimits__PublicPerMinute"] = "100000000",
+            ["Evaluation__RateLimits__IngestionPerMinute"] = "100000000",
             ["Evaluation__ClusterId"] = "bench",
             ["Evaluation__SiloPort"] = SiloPort.ToString(),
             ["Evaluation__GatewayPort"] = GatewayPort.ToString(),
