@@ -46,12 +46,12 @@ public static class PublicApi
             return BadQuery("page", "page counts from 1");
         }
 
-        if (pageSize is < 1 or > 100)
+        if (pageSize is < 1 or > InstitutionQuery.MaxPageSize)
         {
-            return BadQuery("pageSize", "pageSize must be from 1 to 100");
+            return BadQuery("pageSize", $"pageSize must be from 1 to {InstitutionQuery.MaxPageSize}");
         }
 
-        return TypedResults.Ok(await queries.Search(new InstitutionQuery(city, county, parsedKind, service, q, page ?? 1, pageSize ?? 20)));
+        return TypedResults.Ok(await queries.Search(new InstitutionQuery(city, county, parsedKind, service, q, page ?? 1, pageSize ?? InstitutionQuery.DefaultPageSize)));
     }
 
     private static async Task<Results<Ok<InstitutionDetailDto>, ProblemHttpResult>> GetInstitution(string id, PublicQueries queries) =>

@@ -121,7 +121,11 @@ public sealed record InstitutionQuery(
     [property: Id(3)] string? Service = null,
     [property: Id(4)] string? Text = null,
     [property: Id(5)] int Page = 1,
-    [property: Id(6)] int PageSize = 20);
+    [property: Id(6)] int PageSize = InstitutionQuery.DefaultPageSize)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+}
 
 [GenerateSerializer, Immutable, Alias("InstitutionPage")]
 public sealed record InstitutionPage(

@@ -1,27 +1,9 @@
 using System.Collections.Frozen;
+using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Data;
 
 namespace Evaluation.Domain.Registry;
-
-/// <summary>Filters for <see cref="InstitutionRegistry.Search"/>; null means "any".</summary>
-/// <param name="Text">Matched case-insensitively anywhere in the name or address.</param>
-/// <param name="Page">1-based; out-of-range values are clamped rather than rejected.</param>
-public sealed record InstitutionQuery(
-    string? CityCode = null,
-    string? CountyCode = null,
-    InstitutionKind? Kind = null,
-    string? ServiceCode = null,
-    string? Text = null,
-    int Page = 1,
-    int PageSize = InstitutionQuery.DefaultPageSize)
-{
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-}
-
-/// <summary>One page of a list, in the shape every list of the API has.</summary>
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 /// <summary>Institutions that are compared with each other: the same kind in the same region.</summary>
 public readonly record struct PeerGroup(InstitutionKind Kind, Region Region)
@@ -89,13 +71,14 @@ public sealed class InstitutionRegistry
     public IReadOnlyList<ServiceItem> ServicesOf(Institution institution) =>
         [.. institution.Services.Select(FindItem).OfType<ServiceItem>()];
 
-    public PagedList<Institution> Search(InstitutionQuery query)
+    /// <summary>Filters (null means "any"; text matches name or address case-insensitively) and one page; out-of-range pages are clamped.</summary>
+    public InstitutionPage Search(InstitutionQuery query)
     {
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
-        var matches = (query.CityCode is null ? Institutions : InstitutionsOf(query.CityCode))
-            .Where(i => query.CountyCode is null || i.CountyCode == query.CountyCode)
+        var matches = (query.City is null ? Institutions : InstitutionsOf(query.City))
+            .Where(i => query.County is null || i.CountyCode == query.County)
             .Where(i => query.Kind is null || i.Kind == query.Kind)
-            .Where(i => query.ServiceCode is null || i.Services.Contains(query.ServiceCode))
+            .Where(i => query.Service is null || i.Services.Contains(query.Service))
             .Where(i => text is null
                 || i.Name.Contains(text, StringComparison.OrdinalIgnoreCase)
                 || i.Address.Contains(text, StringComparison.OrdinalIgnoreCase))
@@ -104,7 +87,7 @@ public sealed class InstitutionRegistry
         var page = Math.Max(query.Page, 1);
         // Computed wide so an absurd page number gives an empty page, not an overflow back to page 1.
         var skip = (int)Math.Min((long)(page - 1) * pageSize, matches.Count);
-        return new PagedList<Institution>(
+        return new InstitutionPage(
             [.. matches.Skip(skip).Take(pageSize)],
             matches.Count,
             page,

@@ -30,13 +30,13 @@ public sealed class IngestGrain(
 {
     public Task<IReadOnlyList<ItemResult>> IngestEvaluations(IReadOnlyList<EvaluationInput> items) =>
         IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
-            rules.Validate(item, index, now, errors) is { } valid ? [ToEvent(item, valid)] : []);
+            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(item, valid) : null);
 
     public Task<IReadOnlyList<ItemResult>> IngestServiceRecords(IReadOnlyList<ServiceRecordInput> items) =>
         IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
-            rules.Validate(item, index, now, errors) is { } valid ? [ToEvent(item, valid)] : []);
+            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(item, valid) : null);
 
-    private delegate PendingEvent[] Validator<in T>(IngestionRules rules, T item, int index, DateTimeOffset now, List<FieldError> errors);
+    private delegate PendingEvent? Validator<in T>(IngestionRules rules, T item, int index, DateTimeOffset now, List<FieldError> errors);
 
     private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
     {
@@ -49,18 +49,18 @@ public sealed class IngestGrain(
         for (var i = 0; i < items.Count; i++)
         {
             var errors = new List<FieldError>();
-            var events = validate(rules, items[i], i, now, errors);
-            if (errors.Count > 0 || events.Length == 0)
+            var valid = validate(rules, items[i], i, now, errors);
+            if (valid is null)
             {
                 results[i] = new ItemResult(idOf(items[i]), ItemStatus.Rejected, errors);
             }
-            else if (!keysInBatch.Add(events[0].DedupKey))
+            else if (!keysInBatch.Add(valid.DedupKey))
             {
                 results[i] = new ItemResult(idOf(items[i]), ItemStatus.Duplicate, []);
             }
             else
             {
-                pending.Add((i, events[0]));
+                pending.Add((i, valid));
             }
         }
 

@@ -1,7 +1,6 @@
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Orleans.Concurrency;
-using DomainQuery = Evaluation.Domain.Registry.InstitutionQuery;
 
 namespace Evaluation.Grains.Registry;
 
@@ -9,11 +8,7 @@ namespace Evaluation.Grains.Registry;
 [StatelessWorker]
 public sealed class DirectoryGrain(RegistryCache registry) : Grain, IDirectoryGrain
 {
-    public async Task<InstitutionPage> Search(InstitutionQuery query)
-    {
-        var page = (await registry.GetAsync()).Search(new DomainQuery(query.City, query.County, query.Kind, query.Service, query.Text, query.Page, query.PageSize));
-        return new InstitutionPage(page.Items, page.Total, page.Page, page.PageSize);
-    }
+    public async Task<InstitutionPage> Search(InstitutionQuery query) => (await registry.GetAsync()).Search(query);
 
     public async Task<Institution?> Find(string institutionId) => (await registry.GetAsync()).Find(institutionId);
 

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Registry;
 using Xunit;
