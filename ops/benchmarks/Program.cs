@@ -80,6 +80,13 @@ async Task MeasureAsync(SystemUnderTest system)
     figures.Add(new("durable ingest (ratings/s, batches of 1000, 4 in flight)", $"{ingestRate:0}", $"COPY {copyRate:0}", $"{ingestRate / copyRate:0.00}", "≥ 0.5 of COPY", ingestRate / copyRate >= 0.5));
     Console.WriteLine($"bench: ingest {ingestRate:0}/s, COPY {copyRate:0}/s");
 
+    // 1b. Where the gap lies: the log's own append (key claim, numbering, insert) without HTTP and grains.
+    var direct = workload.Ratings(ratingsCount, "bench-log");
+    var append = await Timing.TimeAsync(() => Workload.AppendThroughLogAsync(connectionString, direct));
+    var appendRate = ratingsCount / append.TotalSeconds;
+    figures.Add(new("log append alone (ratings/s, same batching, no HTTP or grains)", $"{appendRate:0}", $"COPY {copyRate:0}", $"{appendRate / copyRate:0.00}", "", null));
+    Console.WriteLine($"bench: log append alone {appendRate:0}/s");
+
     // 2. Freshness from acknowledgement to visibility, while ingesting at half the peak rate.
     var probe = institutions[1];
     var (toInstitution, toCity, toProvince) = await FreshnessAsync(system.ApiUrl, probe, ingestRate / 2);

@@ -81,6 +81,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         system.environment = environment;
+        RefuseIfTaken(SiloPort, GatewayPort, ApiPort);
         system.Start(SiloDll, environment);
         await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
         system.Start("client-api/bin/Release/net10.0/Evaluation.ClientApi.dll", environment, "--urls", system.ApiUrl.ToString().TrimEnd('/'));
@@ -134,6 +135,17 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         processes.Add(process);
+    }
+
+    /// <summary>A system left running by an interrupted run would answer instead of ours, with its old data.</summary>
+    private static void RefuseIfTaken(params int[] ports)
+    {
+        var listening = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners().Select(e => e.Port).ToHashSet();
+        if (ports.Where(listening.Contains).ToList() is { Count: > 0 } taken)
+        {
+            throw new InvalidOperationException(
+                $"Port(s) {string.Join(", ", taken)} are in use, probably by a silo or API of an interrupted benchmark; stop them (e.g. pkill -f Evaluation.Silo.dll) and run again.");
+        }
     }
 
     private static async Task WaitForPortAsync(int port, TimeSpan patience)

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Evaluation.Contracts.Registry;
+using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
+using Evaluation.Grains.EventLog;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -56,12 +58,18 @@ internal sealed class Workload(IReadOnlyList<Institution> institutions, int seed
         })]),
     };
 
-    public static async Task PostAsync(HttpClient http, Uri api, IEnumerable<Rating> ratings)
+    /// <summary>Posts fresh ratings; throws unless every one was accepted, so a rejecting system cannot look fast.</summary>
+    public static async Task PostAsync(HttpClient http, Uri api, IReadOnlyCollection<Rating> ratings)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api, "api/v1/evaluations")) { Content = JsonContent.Create(Batch(ratings)) };
         request.Headers.Add("X-Api-Key", SystemUnderTest.SourceKey);
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStringAsync();
+        if (JsonNode.Parse(body)?["accepted"]?.GetValue<int>() != ratings.Count)
+        {
+            throw new InvalidOperationException($"Not every rating of the batch was accepted: {body[..Math.Min(body.Length, 500)]}");
+        }
     }
 
     /// <summary>The baseline: the same rows binary-COPYed into a plain table shaped like the log.</summary>
@@ -96,6 +104,17 @@ internal sealed class Workload(IReadOnlyList<Institution> institutions, int seed
         }
 
         await importer.CompleteAsync();
+    }
+
+    /// <summary>The same rows through the log's append (key claim, numbering, insert), batched as the API batches them.</summary>
+    public static async Task AppendThroughLogAsync(string connectionString, IReadOnlyList<Rating> ratings)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var log = new PostgresEventLog(dataSource);
+        await Parallel.ForEachAsync(ratings.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) =>
+            await log.AppendAsync([.. batch.Select(r => new PendingEvent(
+                $"eval:{r.Id}", null, r.Institution.Id, LoggedEventKind.Evaluation, r.Id, r.ServiceItem, r.Channel, IpDomain.Patent,
+                WorkingCalendar.ToLocalDate(r.OccurredAt).ToDateOnly(), r.OccurredAt, (byte)r.Level))]));
     }
 
     /// <summary>Appends <paramref name="count"/> events of one institution straight to the log, as years of history would be.</summary>

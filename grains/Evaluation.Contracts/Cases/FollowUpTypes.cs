@@ -91,14 +91,10 @@ public sealed record FollowUpPage(
     [property: Id(2)] int Page,
     [property: Id(3)] int PageSize);
 
-/// <summary>The follow-up of one 差评. Key: the evaluation's id.</summary>
+/// <summary>The follow-up of one 差评, opened when the rating is logged. Key: the evaluation's id.</summary>
 [Alias("IFollowUpGrain")]
 public interface IFollowUpGrain : IGrainWithStringKey
 {
-    /// <summary>Idempotent: a second hand-over of the same rating changes nothing.</summary>
-    [Alias("Open")]
-    Task Open(FollowUpOpening opening);
-
     [Alias("Act")]
     Task<FollowUp> Act(FollowUpCommand command);
 
@@ -114,9 +110,6 @@ public interface IFollowUpGrain : IGrainWithStringKey
 [Alias("IFollowUpIndexGrain")]
 public interface IFollowUpIndexGrain : IGrainWithStringKey
 {
-    [Alias("Upsert")]
-    Task Upsert(FollowUp followUp);
-
     [Alias("Query")]
     Task<FollowUpPage> Query(FollowUpState? state, bool? overdue, int page, int pageSize);
 }

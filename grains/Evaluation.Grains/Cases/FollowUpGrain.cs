@@ -3,7 +3,6 @@ using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Cases;
-using Evaluation.Grains.Areas;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,59 +10,50 @@ using Microsoft.Extensions.Logging;
 
 namespace Evaluation.Grains.Cases;
 
-[GenerateSerializer, Alias("FollowUpGrainState")]
-public sealed class FollowUpGrainState
-{
-    [Id(0)]
-    public FollowUp? FollowUp { get; set; }
-
-    /// <summary>What an exclusion event must repeat to undo the rating's count.</summary>
-    [Id(1)]
-    public FollowUpOpening? Opening { get; set; }
-}
-
 /// <summary>
-/// The follow-up of one 差评: applies <see cref="FollowUpRules"/>, keeps the city's index current, and on an
-/// upheld appeal appends the exclusion event to the log (once, by its key), which every aggregate then applies.
+/// The follow-up of one 差评: applies <see cref="FollowUpRules"/> one step at a time and saves each step to the
+/// store, and on an upheld appeal appends the exclusion event to the log (once, by its key), which every
+/// aggregate then applies. The follow-up itself was opened by the log together with its rating.
 /// </summary>
 public sealed class FollowUpGrain(
-    [PersistentState("follow-up", GrainStorage.Checkpoints)] IPersistentState<FollowUpGrainState> state,
+    IFollowUpStore store,
     FollowUpRules rules,
     ContactSealer sealer,
     IEventLog log,
     [FromKeyedServices(CaseClock.Key)] TimeProvider time,
     ILogger<FollowUpGrain> logger) : Grain, IFollowUpGrain
 {
-    public async Task Open(FollowUpOpening opening)
-    {
-        if (state.State.FollowUp is not null)
-        {
-            return;
-        }
-
-        state.State.Opening = opening;
-        await SaveAsync(rules.Open(opening, time.GetUtcNow()));
-    }
+    private StoredFollowUp? stored;
 
     public async Task<FollowUp> Act(FollowUpCommand command)
     {
-        var current = state.State.FollowUp ?? throw new AuditRefusedException($"no follow-up has the id '{this.GetPrimaryKeyString()}'");
-        var next = rules.Apply(current, command, time.GetUtcNow());
+        var current = await CurrentAsync() ?? throw new AuditRefusedException($"no follow-up has the id '{this.GetPrimaryKeyString()}'");
+        var next = rules.Apply(current.FollowUp, command, time.GetUtcNow());
         if (next.State == FollowUpState.Excluded)
         {
-            await ExcludeAsync(state.State.Opening!);
+            await ExcludeAsync(current.Opening);
         }
 
-        await SaveAsync(next);
+        if (!await store.SaveAsync(next))
+        {
+            // Only a second activation during a cluster change can get here; make the caller look again.
+            stored = null;
+            throw new AuditRefusedException("the follow-up changed meanwhile; reload it and try again");
+        }
+
+        stored = current with { FollowUp = next };
         return next;
     }
 
-    public Task<FollowUp?> Get() => Task.FromResult(state.State.FollowUp);
+    public async Task<FollowUp?> Get() => (await CurrentAsync())?.FollowUp;
 
-    public Task<Contact?> GetContact() =>
-        Task.FromResult(state.State.Opening?.ContactSealed is { } sealedContact ? sealer.Open(sealedContact) : null);
+    public async Task<Contact?> GetContact() =>
+        (await CurrentAsync())?.Opening.ContactSealed is { } sealedContact ? sealer.Open(sealedContact) : null;
 
-    /// <summary>Logged before the state is saved: a retry after a failure finds the key claimed and logs nothing twice.</summary>
+    // A follow-up not found yet is looked up again next time: its rating may be committing right now.
+    private async Task<StoredFollowUp?> CurrentAsync() => stored ??= await store.FindAsync(this.GetPrimaryKeyString());
+
+    /// <summary>Logged before the step is saved: a retry after a failure finds the key claimed and logs nothing twice.</summary>
     private async Task ExcludeAsync(FollowUpOpening o)
     {
         IReadOnlyList<AppendOutcome> outcomes;
@@ -90,12 +80,5 @@ public sealed class FollowUpGrain(
                 logger.LogWarning(ex, "Handing the exclusion of rating {Id} to its institution failed", o.EvaluationId);
             }
         }
-    }
-
-    private async Task SaveAsync(FollowUp next)
-    {
-        state.State.FollowUp = next;
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IFollowUpIndexGrain>(next.CityCode).Upsert(next);
     }
 }

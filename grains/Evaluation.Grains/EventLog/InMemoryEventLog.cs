@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Evaluation.Contracts.Ingestion;
+using Evaluation.Grains.Cases;
 
 namespace Evaluation.Grains.EventLog;
 
@@ -7,7 +8,7 @@ namespace Evaluation.Grains.EventLog;
 /// The event log for <c>--in-memory</c> mode: the same contract as the PostgreSQL log within one
 /// silo process, and nothing survives the process.
 /// </summary>
-public sealed class InMemoryEventLog : IEventLog
+public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps) : IEventLog
 {
     private readonly Lock gate = new();
     private readonly HashSet<string> claimedKeys = [];
@@ -30,6 +31,11 @@ public sealed class InMemoryEventLog : IEventLog
                 var log = byInstitution.GetOrAdd(e.InstitutionId, _ => []);
                 var logged = e.ToLogged(log.Count + 1, hadOpen);
                 log.Add(logged);
+                if (e.OpensFollowUp is { } followUp)
+                {
+                    followUps.Open(followUp);
+                }
+
                 outcomes[i] = new AppendOutcome(logged);
             }
         }

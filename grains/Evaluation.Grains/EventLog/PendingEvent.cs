@@ -1,11 +1,13 @@
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
+using Evaluation.Grains.Cases;
 
 namespace Evaluation.Grains.EventLog;
 
 /// <summary>
 /// A validated event on its way into the log. <see cref="DedupKey"/> is claimed once forever;
 /// a completion also probes <see cref="OpenKey"/> to learn whether the record was ever open (in the backlog).
+/// A 差评 carries the follow-up it opens, which the log stores in the same transaction when the rating is new.
 /// </summary>
 public sealed record PendingEvent(
     string DedupKey,
@@ -26,7 +28,8 @@ public sealed record PendingEvent(
     DateTimeOffset? AcceptedAt = null,
     DateTimeOffset? CompletedAt = null,
     bool OnTime = false,
-    double HandlingHours = 0)
+    double HandlingHours = 0,
+    StoredFollowUp? OpensFollowUp = null)
 {
     public LoggedEvent ToLogged(long position, bool hadOpen) =>
         new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, hadOpen);

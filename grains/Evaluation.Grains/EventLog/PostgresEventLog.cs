@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
+using Evaluation.Grains.Cases;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,7 +9,7 @@ namespace Evaluation.Grains.EventLog;
 /// <summary>
 /// The event log on PostgreSQL. A batch costs a handful of round-trips whatever its size:
 /// binary COPY into a session temp table, then one set-based statement list that claims keys,
-/// numbers the new events per institution and appends them.
+/// numbers the new events per institution, appends them and opens the follow-ups of new 差评.
 /// </summary>
 public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
 {
@@ -19,7 +20,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             kind smallint NOT NULL, source_id text NOT NULL, service_item text NOT NULL, channel smallint NOT NULL,
             domain smallint NOT NULL, day date NOT NULL, occurred_at timestamptz NOT NULL, level smallint,
             tags text[], comment text, real_name boolean, contact_sealed bytea, accepted_at timestamptz,
-            completed_at timestamptz, on_time boolean, handling_hours double precision
+            completed_at timestamptz, on_time boolean, handling_hours double precision,
+            follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS appended (ord int PRIMARY KEY, institution_id text NOT NULL, position bigint NOT NULL) ON COMMIT DELETE ROWS;
@@ -27,7 +29,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
 
     private const string CopySql = """
         COPY incoming (ord, dedup_key, open_key, institution_id, kind, source_id, service_item, channel, domain, day,
-            occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours)
+            occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
+            follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -62,6 +65,11 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 i.handling_hours, CASE WHEN i.kind = 2 THEN c.had_open END
             FROM appended a JOIN incoming i USING (ord) JOIN claimed c USING (ord)
             ORDER BY a.institution_id, a.position;
+        INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed)
+            SELECT i.source_id, i.follow_up_city, 0, i.follow_up_opened_at, i.follow_up_deadline, 1, i.follow_up, i.follow_up_opening,
+                i.contact_sealed
+            FROM incoming i JOIN claimed USING (ord) WHERE i.follow_up IS NOT NULL
+            ON CONFLICT (id) DO NOTHING;
         SELECT a.ord, a.position, c.had_open FROM appended a JOIN claimed c USING (ord);
         """;
 
@@ -135,6 +143,12 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             var completion = e.Kind == LoggedEventKind.ServiceCompleted;
             await WriteNullableAsync(importer, completion ? e.OnTime : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
             await WriteNullableAsync(importer, completion ? e.HandlingHours : (double?)null, NpgsqlDbType.Double, cancellationToken);
+            var followUp = e.OpensFollowUp;
+            await WriteNullableAsync(importer, followUp is null ? null : FollowUpDocuments.Write(followUp.FollowUp), NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, followUp is null ? null : FollowUpDocuments.Write(followUp.Opening), NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, followUp?.FollowUp.CityCode, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, followUp?.FollowUp.OpenedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, followUp?.FollowUp.CallBackDeadline.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

@@ -30,6 +30,8 @@ public static class EvaluationSiloExtensions
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<InMemoryFollowUpStore>();
+            silo.Services.AddSingleton<IFollowUpStore>(sp => sp.GetRequiredService<InMemoryFollowUpStore>());
             silo.Services.AddSingleton<IEventLog, InMemoryEventLog>();
         }
         else
@@ -46,6 +48,7 @@ public static class EvaluationSiloExtensions
     {
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
         silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
+        silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
         return silo;
     }
 

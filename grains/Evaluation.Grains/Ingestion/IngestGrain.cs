@@ -6,8 +6,10 @@ using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
 using Evaluation.Domain.Ingestion;
 using Evaluation.Domain.Registry;
+using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Concurrency;
@@ -15,9 +17,9 @@ using Orleans.Concurrency;
 namespace Evaluation.Grains.Ingestion;
 
 /// <summary>
-/// Validates a batch, commits the valid items to the log in one transaction and only then answers,
-/// so an acknowledged item is never lost. Committed events are handed to their institutions right
-/// away; an institution that misses a hand-over reads the log itself.
+/// Validates a batch, commits the valid items (and the follow-ups of new 差评) to the log in one transaction
+/// and only then answers, so an acknowledged item is never lost. Committed events are handed to their
+/// institutions right away; an institution that misses a hand-over reads the log itself.
 /// </summary>
 [StatelessWorker]
 public sealed class IngestGrain(
@@ -25,7 +27,9 @@ public sealed class IngestGrain(
     RegistryCache registry,
     WorkingCalendar calendar,
     ContactSealer sealer,
+    FollowUpRules followUpRules,
     TimeProvider time,
+    [FromKeyedServices(CaseClock.Key)] TimeProvider caseTime,
     ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
     public Task<IReadOnlyList<ItemResult>> IngestEvaluations(IReadOnlyList<EvaluationInput> items) =>
@@ -82,7 +86,6 @@ public sealed class IngestGrain(
             throw new InvalidOperationException($"The event log refused the batch ({ex.Message}); nothing of it was stored.");
         }
         var delivered = new Dictionary<string, List<LoggedEvent>>();
-        var badRatings = new List<PendingEvent>();
         for (var p = 0; p < pending.Count; p++)
         {
             var (index, e) = pending[p];
@@ -90,10 +93,6 @@ public sealed class IngestGrain(
             {
                 results[index] = new ItemResult(idOf(items[index]), ItemStatus.Accepted, []);
                 (delivered.TryGetValue(e.InstitutionId, out var list) ? list : delivered[e.InstitutionId] = []).Add(logged);
-                if (e.Kind == LoggedEventKind.Evaluation && FollowUpRules.IsBad(e.Level))
-                {
-                    badRatings.Add(e);
-                }
             }
             else
             {
@@ -102,23 +101,7 @@ public sealed class IngestGrain(
         }
 
         await DeliverAsync(delivered);
-        await OpenFollowUpsAsync(badRatings, current);
         return results;
-    }
-
-    /// <summary>Each accepted 差评 opens a follow-up for the institution's city (SPEC 3.4); opening twice is harmless.</summary>
-    private async Task OpenFollowUpsAsync(List<PendingEvent> badRatings, InstitutionRegistry current)
-    {
-        try
-        {
-            await Task.WhenAll(badRatings.Select(e => GrainFactory.GetGrain<IFollowUpGrain>(e.SourceId).Open(new FollowUpOpening(
-                e.SourceId, e.InstitutionId, current.Find(e.InstitutionId)!.CityCode, e.ServiceItem, e.Channel, e.Domain, e.Day,
-                e.OccurredAt, e.Level, e.Tags ?? [], e.Comment, e.RealName, e.ContactSealed))));
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Opening follow-ups for {Count} 差评 failed", badRatings.Count);
-        }
     }
 
     private async Task DeliverAsync(Dictionary<string, List<LoggedEvent>> delivered)
@@ -134,22 +117,34 @@ public sealed class IngestGrain(
         }
     }
 
-    private PendingEvent ToEvent(EvaluationInput item, ValidItem valid) => new(
-        DedupKey: $"eval:{item.Id}",
-        OpenKey: null,
-        InstitutionId: valid.Institution.Id,
-        Kind: LoggedEventKind.Evaluation,
-        SourceId: item.Id!,
-        ServiceItem: valid.ServiceItem.Code,
-        Channel: valid.Channel,
-        Domain: valid.ServiceItem.Domain,
-        Day: valid.Day,
-        OccurredAt: item.OccurredAt!.Value,
-        Level: (byte)item.Level!.Value,
-        Tags: item.Tags,
-        Comment: item.Comment,
-        RealName: item.RealName,
-        ContactSealed: item.RealName && item.Contact is { } contact ? sealer.Seal(contact) : null);
+    private PendingEvent ToEvent(EvaluationInput item, ValidItem valid)
+    {
+        var level = (byte)item.Level!.Value;
+        var contactSealed = item.RealName && item.Contact is { } contact ? sealer.Seal(contact) : null;
+        var followUp = FollowUpRules.IsBad(level) ? OpenFollowUp(new FollowUpOpening(
+            item.Id!, valid.Institution.Id, valid.Institution.CityCode, valid.ServiceItem.Code, valid.Channel, valid.ServiceItem.Domain,
+            valid.Day, item.OccurredAt!.Value, level, item.Tags ?? [], item.Comment, item.RealName, contactSealed)) : null;
+        return new(
+            DedupKey: $"eval:{item.Id}",
+            OpenKey: null,
+            InstitutionId: valid.Institution.Id,
+            Kind: LoggedEventKind.Evaluation,
+            SourceId: item.Id!,
+            ServiceItem: valid.ServiceItem.Code,
+            Channel: valid.Channel,
+            Domain: valid.ServiceItem.Domain,
+            Day: valid.Day,
+            OccurredAt: item.OccurredAt!.Value,
+            Level: level,
+            Tags: item.Tags,
+            Comment: item.Comment,
+            RealName: item.RealName,
+            ContactSealed: contactSealed,
+            OpensFollowUp: followUp);
+    }
+
+    /// <summary>Every 差评 opens a follow-up for the institution's city (SPEC 3.4), stored by the log with the rating.</summary>
+    private StoredFollowUp OpenFollowUp(FollowUpOpening opening) => new(followUpRules.Open(opening, caseTime.GetUtcNow()), opening);
 
     private PendingEvent ToEvent(ServiceRecordInput item, ValidItem valid)
     {
