@@ -125,7 +125,7 @@ public sealed class IngestGrain(
             item.Id!, valid.Institution.Id, valid.Institution.CityCode, valid.ServiceItem.Code, valid.Channel, valid.ServiceItem.Domain,
             valid.Day, item.OccurredAt!.Value, level, item.Tags ?? [], item.Comment, item.RealName, contactSealed)) : null;
         return new(
-            DedupKey: $"eval:{item.Id}",
+            DedupKey: DedupKeys.Of(item),
             OpenKey: null,
             InstitutionId: valid.Institution.Id,
             Kind: LoggedEventKind.Evaluation,
@@ -151,8 +151,8 @@ public sealed class IngestGrain(
         var accepted = item.AcceptedAt!.Value;
         var completed = item.CompletedAt;
         return new PendingEvent(
-            DedupKey: completed is null ? OpenKeyOf(item) : $"rec:{item.Id}:done",
-            OpenKey: completed is null ? null : OpenKeyOf(item),
+            DedupKey: DedupKeys.Of(item),
+            OpenKey: completed is null ? null : DedupKeys.OpenOf(item),
             InstitutionId: valid.Institution.Id,
             Kind: completed is null ? LoggedEventKind.ServiceOpened : LoggedEventKind.ServiceCompleted,
             SourceId: item.Id!,
@@ -166,6 +166,4 @@ public sealed class IngestGrain(
             OnTime: completed is { } done && calendar.IsOnTime(accepted, done, valid.ServiceItem.TimeLimit),
             HandlingHours: completed is { } end ? (end - accepted).TotalHours : 0);
     }
-
-    private static string OpenKeyOf(ServiceRecordInput item) => $"rec:{item.Id}:open";
 }
