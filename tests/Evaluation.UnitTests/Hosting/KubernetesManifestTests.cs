@@ -15,14 +15,14 @@ public sealed class KubernetesManifestTests
 {
     private static readonly string Root = RepositoryRoot();
     private static readonly string Folder = Path.Combine(Root, "ops", "kubernetes");
-    private static readonly List<YamlMappingNode> Objects = [.. Manifests().SelectMany(file => Documents(file))];
+    private static readonly List<YamlMappingNode> Objects = [.. Manifests().SelectMany(Documents)];
 
     private static YamlMappingNode SiloDeployment => Object("Deployment", "evaluation-silo");
 
     private static YamlMappingNode ApiDeployment => Object("Deployment", "evaluation-api");
 
     [Fact]
-    public void Every_object_is_named_and_lives_in_the_evaluation_namespace()
+    public void Every_object_has_an_API_version_and_lives_in_the_evaluation_namespace()
     {
         Assert.NotEmpty(Objects);
         foreach (var item in Objects.Where(o => Text(o, "kind") != "Namespace"))
