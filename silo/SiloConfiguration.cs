@@ -1,5 +1,7 @@
+using System.Net;
 using Evaluation.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
+using Orleans.Hosting.Kubernetes;
 
 namespace Evaluation.Silo;
 
@@ -31,9 +33,63 @@ internal static class SiloConfiguration
 
     private static string? Alias(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-    public static void ExitOnProblems(EvaluationSettings settings)
+    /// <summary>
+    /// Everything wrong with the settings, one sentence each; in Kubernetes mode also with the pod's
+    /// environment, read through <paramref name="environment"/> (a variable's value, or null).
+    /// </summary>
+    public static IReadOnlyList<string> Problems(EvaluationSettings settings, Func<string, string?> environment)
     {
-        var problems = settings.Validate();
+        var problems = settings.Validate().ToList();
+        if (settings.Kubernetes)
+        {
+            problems.AddRange(PodProblems(settings, environment));
+        }
+
+        return problems;
+    }
+
+    // Orleans' Kubernetes hosting falls back to the host name, the service account's namespace or a DNS
+    // look-up when these are missing, and a silo that guessed wrong joins the cluster under a name no pod
+    // has, which the other silos then declare dead. Better to refuse to start and say what the pod lacks.
+    private static IEnumerable<string> PodProblems(EvaluationSettings settings, Func<string, string?> environment)
+    {
+        string[] required =
+        [
+            KubernetesHostingOptions.PodNameEnvironmentVariable,
+            KubernetesHostingOptions.PodNamespaceEnvironmentVariable,
+            KubernetesHostingOptions.PodIPEnvironmentVariable,
+            KubernetesHostingOptions.ServiceIdEnvironmentVariable,
+            KubernetesHostingOptions.ClusterIdEnvironmentVariable,
+        ];
+        var missing = required.Where(name => string.IsNullOrWhiteSpace(environment(name))).ToList();
+        if (missing.Count > 0)
+        {
+            yield return $"Evaluation:Kubernetes needs the pod's environment variables {string.Join(", ", required)}; missing: {string.Join(", ", missing)}. "
+                + "Set them from the downward API (metadata.name, metadata.namespace, status.podIP and the pod labels orleans/serviceId and orleans/clusterId) as ops/kubernetes/silo.yaml does.";
+        }
+
+        if (environment(KubernetesHostingOptions.PodIPEnvironmentVariable) is { Length: > 0 } podIp && !IPAddress.TryParse(podIp, out _))
+        {
+            yield return $"POD_IP '{podIp}' is not an IP address; set it from the downward API's status.podIP.";
+        }
+
+        // The labels decide the silos' cluster; API hosts join the cluster named by their own Evaluation:ServiceId
+        // and Evaluation:ClusterId, so a label that differs would leave them without silos.
+        foreach (var (variable, label, key, configured) in new[]
+        {
+            (KubernetesHostingOptions.ServiceIdEnvironmentVariable, KubernetesHostingOptions.ServiceIdLabel, "ServiceId", settings.ServiceId),
+            (KubernetesHostingOptions.ClusterIdEnvironmentVariable, KubernetesHostingOptions.ClusterIdLabel, "ClusterId", settings.ClusterId),
+        })
+        {
+            if (environment(variable) is { Length: > 0 } fromLabel && fromLabel != configured)
+            {
+                yield return $"The pod label {label} ({variable}={fromLabel}) differs from Evaluation:{key} ({configured}); API hosts join by Evaluation:{key}, so set the label and Evaluation:{key} of silos and API hosts to the same value.";
+            }
+        }
+    }
+
+    public static void ExitOnProblems(IReadOnlyList<string> problems)
+    {
         if (problems.Count == 0)
         {
             return;

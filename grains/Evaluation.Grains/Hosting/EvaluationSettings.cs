@@ -13,6 +13,12 @@ public sealed class EvaluationSettings
     /// <summary>No database: localhost clustering, memory storage and an in-process log. Nothing survives a restart.</summary>
     public bool InMemory { get; set; }
 
+    /// <summary>
+    /// Run as a Kubernetes pod (Evaluation:Kubernetes): the silo takes its name, cluster identity and
+    /// advertised address from the pod, and listens on every address of it. Clustering stays on PostgreSQL.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Npgsql connection string; environment variable <c>EVAL_DB</c>.</summary>
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
@@ -59,6 +65,11 @@ public sealed class EvaluationSettings
         if (!InMemory && string.IsNullOrWhiteSpace(ConnectionString))
         {
             problems.Add("EVAL_DB (Evaluation:ConnectionString) must be an Npgsql connection string, or start with --in-memory.");
+        }
+
+        if (Kubernetes && InMemory)
+        {
+            problems.Add("Evaluation:Kubernetes cannot be combined with --in-memory (Evaluation:InMemory): the pods of a cluster find each other through the PostgreSQL membership table, which in-memory mode does not have.");
         }
 
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)

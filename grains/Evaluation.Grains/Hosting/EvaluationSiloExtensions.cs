@@ -37,7 +37,21 @@ public static class EvaluationSiloExtensions
         else
         {
             silo.UseEvaluationPostgres(settings.ConnectionString);
-            silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            if (settings.Kubernetes)
+            {
+                // Only the ports: the silo host advertises the pod's IP, and Orleans' Kubernetes hosting
+                // (silo/Program.cs) listens on all of the pod's addresses where no listening address is set.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = settings.SiloPort;
+                    o.GatewayPort = settings.GatewayPort;
+                });
+            }
+            else
+            {
+                silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            }
+
             silo.AddPostgresEventLog(settings.ConnectionString);
         }
 

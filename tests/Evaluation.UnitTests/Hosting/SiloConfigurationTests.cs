@@ -1,0 +1,87 @@
+using Evaluation.Grains.Hosting;
+using Evaluation.Silo;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace Evaluation.UnitTests.Hosting;
+
+public sealed class SiloConfigurationTests
+{
+    private static readonly string ContactKey = Convert.ToBase64String(new byte[32]);
+
+    /// <summary>What the silo Deployment in ops/kubernetes gives each pod.</summary>
+    private static readonly Dictionary<string, string> Pod = new()
+    {
+        ["POD_NAME"] = "evaluation-silo-7d9c5b8f6-x2x4q",
+        ["POD_NAMESPACE"] = "evaluation",
+        ["POD_IP"] = "10.244.1.17",
+        ["ORLEANS_SERVICE_ID"] = "evaluation",
+        ["ORLEANS_CLUSTER_ID"] = "evaluation",
+    };
+
+    [Fact]
+    public void Kubernetes_mode_is_read_from_the_Evaluation_section()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Evaluation:Kubernetes"] = "true", ["Evaluation:ContactKey"] = ContactKey })
+            .Build();
+
+        Assert.True(SiloConfiguration.Read(configuration).Kubernetes);
+    }
+
+    [Fact]
+    public void A_pod_with_the_downward_API_variables_starts()
+    {
+        Assert.Empty(SiloConfiguration.Problems(Kubernetes(), Lookup(Pod)));
+    }
+
+    [Fact]
+    public void Outside_Kubernetes_mode_the_pod_variables_are_not_needed()
+    {
+        Assert.Empty(SiloConfiguration.Problems(new EvaluationSettings { ContactKey = ContactKey }, Lookup([])));
+    }
+
+    [Fact]
+    public void Kubernetes_mode_refuses_in_memory_mode()
+    {
+        var settings = Kubernetes();
+        settings.InMemory = true;
+
+        var problem = Assert.Single(SiloConfiguration.Problems(settings, Lookup(Pod)));
+        Assert.Contains("--in-memory", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_pod_variables_are_named_in_one_sentence()
+    {
+        var partial = Pod.Where(p => p.Key is not ("POD_NAME" or "POD_NAMESPACE")).ToDictionary();
+
+        var problem = Assert.Single(SiloConfiguration.Problems(Kubernetes(), Lookup(partial)));
+        Assert.Contains("missing: POD_NAME, POD_NAMESPACE.", problem, StringComparison.Ordinal);
+        Assert.Contains("ops/kubernetes/silo.yaml", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pod_IP_that_is_not_an_address_is_refused()
+    {
+        var pod = new Dictionary<string, string>(Pod) { ["POD_IP"] = "status.podIP" };
+
+        var problem = Assert.Single(SiloConfiguration.Problems(Kubernetes(), Lookup(pod)));
+        Assert.StartsWith("POD_IP 'status.podIP' is not an IP address", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_label_that_differs_from_the_configured_cluster_is_refused()
+    {
+        // API hosts would look for silos under Evaluation:ClusterId and find none.
+        var pod = new Dictionary<string, string>(Pod) { ["ORLEANS_CLUSTER_ID"] = "evaluation-blue" };
+
+        var problem = Assert.Single(SiloConfiguration.Problems(Kubernetes(), Lookup(pod)));
+        Assert.Contains("orleans/clusterId (ORLEANS_CLUSTER_ID=evaluation-blue) differs from Evaluation:ClusterId (evaluation)", problem, StringComparison.Ordinal);
+    }
+
+    private static EvaluationSettings Kubernetes() => new() { Kubernetes = true, ContactKey = ContactKey };
+
+    private static Func<string, string?> Lookup(Dictionary<string, string> variables) =>
+        name => variables.GetValueOrDefault(name);
+}
