@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
+using Microsoft.Extensions.Caching.Memory;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
 
 namespace Evaluation.ClientApi.Apis;
@@ -8,9 +9,13 @@ namespace Evaluation.ClientApi.Apis;
 /// The public reads as the JSON API and the public portal both see them, so a figure on a page is always the
 /// figure the API publishes. Anonymous data only: nothing here ever carries a rater's contact.
 /// </summary>
-public sealed class PublicQueries(IClusterClient cluster)
+public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
 {
     public const string ProvinceCode = "440000";
+
+    // The registry changes only by an import, which the silos themselves pick up within 5 s; kept here as long,
+    // a public read costs one grain call (the measures) instead of three.
+    private static readonly TimeSpan RegistryLifetime = TimeSpan.FromSeconds(5);
 
     public async Task<AreaDto> Province()
     {
@@ -55,21 +60,30 @@ public sealed class PublicQueries(IClusterClient cluster)
     /// <summary>The institution with that id, or null when there is none.</summary>
     public async Task<InstitutionDetailDto?> Institution(string id)
     {
-        if (await Directory.Find(id) is not { } institution)
+        if (await FromRegistry($"institution:{id}", () => Directory.Find(id)) is not { } institution)
         {
             return null;
         }
 
-        var items = (await Directory.GetServiceItems()).ToDictionary(s => s.Code);
+        var items = (await ServiceItemList()).ToDictionary(s => s.Code);
         var services = institution.Services.Where(items.ContainsKey).Select(code => items[code]);
         var measures = await cluster.GetGrain<IInstitutionGrain>(id).GetMeasures();
         return InstitutionDetailDto.From(institution, services, measures);
     }
 
     public async Task<IReadOnlyList<ServiceItemDto>> ServiceItems() =>
-        [.. (await Directory.GetServiceItems()).Select(ServiceItemDto.From)];
+        [.. (await ServiceItemList()).Select(ServiceItemDto.From)];
 
-    public Task<IReadOnlyList<Division>> Divisions() => Directory.GetDivisions();
+    public async Task<IReadOnlyList<Division>> Divisions() => (await FromRegistry("divisions", Directory.GetDivisions))!;
+
+    private async Task<IReadOnlyList<ServiceItem>> ServiceItemList() => (await FromRegistry("service-items", Directory.GetServiceItems))!;
+
+    private Task<T?> FromRegistry<T>(string key, Func<Task<T>> read) =>
+        cache.GetOrCreateAsync(key, entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = RegistryLifetime;
+            return read();
+        });
 
     /// <summary>The kind named by its contract word (e.g. <c>info-outlet</c>); false for any other word.</summary>
     public static bool TryParseKind(string word, out InstitutionKind kind)

@@ -9,6 +9,7 @@ public static class PortalExtensions
 {
     public static void AddPortals(this IServiceCollection services)
     {
+        services.AddMemoryCache();
         services.AddSingleton<PublicQueries>();
         services.AddRazorPages();
         services.AddConsoleSession();

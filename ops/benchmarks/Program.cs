@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Evaluation.Benchmarks;
+using Evaluation.Detection.Simulation;
 using Evaluation.Grains.Registry;
 using Evaluation.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,7 +63,7 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    await DropAsync(server, database);
 }
 
 Report(figures, outDir, soakSeconds > 0 ? "soak" : "results");
@@ -141,9 +142,14 @@ async Task MeasureAsync(SystemUnderTest system)
         figures.Add(new($"ingest with {silos} silo(s) (ratings/s)", $"{rate:0}", silos == 1 ? "" : $"1 silo {single:0}", silos == 1 ? "" : $"{rate / single:0.00}", "", null));
     }
 
-    // 6. Memory of the silo with every institution active.
+    // 6. Memory of the silo with every institution active, and what one institution's state weighs.
     system.Silo.Refresh();
     figures.Add(new($"silo working set with {institutions.Count} institutions active (MiB)", $"{system.Silo.WorkingSet64 / (1024.0 * 1024):0}", "", "", "", null));
+    figures.Add(new("state of one busy institution grain: 400 days × 60 events (KiB)", $"{StateBytes.PerInstitution(400, 60) / 1024.0:0}", "", "", "", null));
+
+    // 7. Detection: one scoring pass over a registry scaled up from the sample (features, peers, model, alerts).
+    var detection = DetectionHarness.Benchmark(ShippedRegistry.Sample, 10_000, seed: 42);
+    figures.Add(new($"detection: score {detection.Scored:N0} institutions (ms)", $"{detection.Total.TotalMilliseconds:0}", "", "", "< 1000", detection.Total < TimeSpan.FromSeconds(1)));
 }
 
 static async Task Get(Uri api, string path)
@@ -222,6 +228,29 @@ static async Task<long?> TryCount(Uri api, string path, string window)
     catch (HttpRequestException)
     {
         return null;
+    }
+}
+
+// A failed drop must not hide the run's own error; autovacuum may still hold the database for a moment.
+static async Task DropAsync(string server, string database)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            return;
+        }
+        catch (PostgresException ex) when (attempt < 5)
+        {
+            Console.Error.WriteLine($"bench: dropping {database} failed ({ex.MessageText}); retrying");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        catch (PostgresException ex)
+        {
+            Console.Error.WriteLine($"bench: could not drop {database} ({ex.MessageText}); drop it by hand");
+            return;
+        }
     }
 }
 
