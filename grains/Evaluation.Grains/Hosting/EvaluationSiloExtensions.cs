@@ -63,6 +63,9 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
         silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
         silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
+        silo.Services.AddSingleton<EventLogPartitions>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EventLogPartitionMaintenance>();
         return silo;
     }
 

@@ -24,7 +24,21 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
             .Order(StringComparer.Ordinal),
     ];
 
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public Task MigrateAsync(CancellationToken ct = default) => MigrateAsync(ScriptNames.Count, ct);
+
+    /// <summary>
+    /// Applies the pending scripts up to and including <paramref name="lastScript"/> only, so a test can
+    /// fill the schema a later migration starts from and then run <see cref="MigrateAsync(CancellationToken)"/>.
+    /// </summary>
+    public Task MigrateThroughAsync(string lastScript, CancellationToken ct = default)
+    {
+        var count = ScriptNames.ToList().IndexOf(lastScript) + 1;
+        return count > 0
+            ? MigrateAsync(count, ct)
+            : throw new ArgumentException($"This build carries no migration {lastScript}.", nameof(lastScript));
+    }
+
+    private async Task MigrateAsync(int scriptCount, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -41,7 +55,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
                 """, ct);
 
             var applied = await AppliedAsync(connection, ct);
-            var pending = ScriptNames.Where(name => !applied.Contains(name)).ToList();
+            var pending = ScriptNames.Take(scriptCount).Where(name => !applied.Contains(name)).ToList();
             foreach (var name in pending)
             {
                 await ApplyAsync(connection, name, ct);

@@ -36,10 +36,14 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>Connects to this fixture's database, with the server, role and options of the server given.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>Migrate only up to and including this script, to give a later migration data of the schema it starts from; all by default.</summary>
+    public string? MigratedThrough { get; init; }
+
     public async ValueTask InitializeAsync()
     {
         await OnServerAsync($"CREATE DATABASE \"{DatabaseName}\"");
-        await new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var migrator = new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance);
+        await (MigratedThrough is { } last ? migrator.MigrateThroughAsync(last) : migrator.MigrateAsync());
     }
 
     public async ValueTask DisposeAsync()

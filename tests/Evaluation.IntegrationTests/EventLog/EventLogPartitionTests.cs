@@ -1,0 +1,206 @@
+using Evaluation.Contracts.Ingestion;
+using Evaluation.Contracts.Registry;
+using Evaluation.Grains.Areas;
+using Evaluation.Grains.EventLog;
+using Evaluation.Grains.Storage;
+using Evaluation.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Xunit;
+
+namespace Evaluation.IntegrationTests.EventLog;
+
+/// <summary>
+/// The event log partitioned by month of its day (ops/sql/004): converting a log that already holds
+/// rows, keeping the months ahead created, and replaying one institution across months.
+/// </summary>
+public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static readonly DateOnly Today = AreaClock.Today(TimeProvider.System);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Converting_a_filled_log_keeps_every_row_and_files_it_under_its_month()
+    {
+        await using var old = new PostgresDatabase { MigratedThrough = "003_detection.sql" };
+        await old.InitializeAsync();
+
+        // Two institutions over some 17 months, beyond the 13 the migration creates anyway, every
+        // kind and optional column filled somewhere, and one event of 2021 for a long-gone month.
+        await ExecuteAsync(old.ConnectionString, $"""
+            INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day,
+                    occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time,
+                    handling_hours, had_open)
+                SELECT 'inst-' || g % 2, (g + 1) / 2, g % 4, 'old-' || g, 'PAT-SEARCH', g % 3, g % 4,
+                    DATE '{Today:yyyy-MM-dd}' - g * 10, now() - g * interval '10 days', 1 + g % 5,
+                    CASE WHEN g % 7 = 0 THEN ARRAY['slow', '态度'] END, CASE WHEN g % 5 = 0 THEN '很好 ' || g END,
+                    g % 4 = 0, CASE WHEN g % 9 = 0 THEN '\x0102'::bytea END,
+                    CASE WHEN g % 4 IN (1, 2) THEN now() - g * interval '10 days' - interval '3 hours' END,
+                    CASE WHEN g % 4 = 2 THEN now() - g * interval '10 days' END,
+                    CASE WHEN g % 4 = 2 THEN g % 3 <> 0 END, CASE WHEN g % 4 = 2 THEN 3.5 END,
+                    CASE WHEN g % 4 = 2 THEN g % 8 = 2 END
+                FROM generate_series(1, 50) AS g;
+            INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level)
+                VALUES ('inst-0', 26, 0, 'old-2021', 'PAT-SEARCH', 0, 0, DATE '2021-06-15', TIMESTAMPTZ '2021-06-15 10:00+08', 4);
+            INSERT INTO institution_position (institution_id, last_position)
+                SELECT institution_id, max(position) FROM event_log GROUP BY 1;
+            """);
+
+        // A batch that rolled back has used seq values nobody may be given again.
+        await using (var connection = new NpgsqlConnection(old.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var transaction = await connection.BeginTransactionAsync(Ct);
+            await using var burn = new NpgsqlCommand("""
+                INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level)
+                    SELECT 'rolled-back', g, 0, 'burnt-' || g, 'PAT-SEARCH', 0, 0, current_date, now(), 3 FROM generate_series(1, 5) AS g
+                """, connection, transaction);
+            await burn.ExecuteNonQueryAsync(Ct);
+            await transaction.RollbackAsync(Ct);
+        }
+
+        var rowsBefore = await StringsAsync(old.ConnectionString, "SELECT l::text FROM event_log AS l ORDER BY seq");
+        var seqsHandedOut = long.Parse((await StringsAsync(old.ConnectionString, "SELECT last_value::text FROM event_log_seq_seq")).Single());
+        Assert.Equal(51, rowsBefore.Count);
+        Assert.Equal(56, seqsHandedOut);
+
+        await new SchemaMigrator(old.ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
+
+        Assert.Equal(SchemaMigrator.ScriptNames, await StringsAsync(old.ConnectionString, "SELECT name FROM schema_migrations ORDER BY name COLLATE \"C\""));
+        Assert.Equal(["p"], await StringsAsync(old.ConnectionString, "SELECT relkind::text FROM pg_class WHERE oid = 'event_log'::regclass"));
+        Assert.Equal(["(null)"], await StringsAsync(old.ConnectionString, "SELECT to_regclass('event_log_unpartitioned')::text"));
+        Assert.Equal(rowsBefore, await StringsAsync(old.ConnectionString, "SELECT l::text FROM event_log AS l ORDER BY seq"));
+        var misfiled = await StringsAsync(old.ConnectionString,
+            "SELECT source_id FROM event_log WHERE tableoid::regclass::text <> 'event_log_' || to_char(day, 'YYYY_MM')");
+        Assert.Empty(misfiled);
+        Assert.Contains("event_log_2021_06", await StringsAsync(old.ConnectionString, "SELECT DISTINCT tableoid::regclass::text FROM event_log"));
+
+        // Appends go on where the old table stopped: the next positions, and seq after the burnt values.
+        await using var dataSource = NpgsqlDataSource.Create(old.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+        var outcomes = await log.AppendAsync([Rating("inst-0", "new-1", Today), Rating("inst-0", "new-2", Today.AddDays(-300))], Ct);
+        Assert.Equal([27L, 28L], outcomes.Select(o => o.Logged!.Position));
+        var newSeqs = await StringsAsync(old.ConnectionString, "SELECT seq::text FROM event_log WHERE source_id LIKE 'new-%' ORDER BY seq");
+        Assert.Equal(["57", "58"], newSeqs);
+        Assert.Equal(28, (await log.ReadAsync("inst-0", 0, Ct)).Count);
+
+        // Still append-only, through the parent and on a partition directly.
+        foreach (var change in new[]
+        {
+            "UPDATE event_log SET level = 1 WHERE source_id = 'old-1'",
+            "DELETE FROM event_log WHERE source_id = 'new-1'",
+            $"DELETE FROM event_log_{Today:yyyy_MM}",
+        })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(old.ConnectionString, change));
+            Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(53, (await StringsAsync(old.ConnectionString, "SELECT source_id FROM event_log")).Count);
+    }
+
+    [Fact]
+    public async Task Upkeep_creates_the_coming_months_once_even_when_two_silos_race()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var partitions = new EventLogPartitions(dataSource);
+
+        // The migration made today's window; a silo two years on finds every month of its window missing.
+        Assert.Equal(0, await partitions.EnsureAsync(Today, Ct));
+        var later = Today.AddYears(2);
+        var created = await Task.WhenAll(partitions.EnsureAsync(later, Ct), partitions.EnsureAsync(later, Ct));
+        var months = EventLogPartitions.MonthsBack + 1 + EventLogPartitions.MonthsAhead;
+        Assert.Equal([0, months], created.Order());
+        Assert.Equal(0, await partitions.EnsureAsync(later, Ct));
+
+        var (from, to) = EventLogPartitions.Window(later);
+        Assert.Equal(new DateOnly(later.Year, later.Month, 1).AddMonths(3), to);
+        for (var month = from; month <= to; month = month.AddMonths(1))
+        {
+            var bounds = await StringsAsync(database.ConnectionString, $"""
+                SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class AS c JOIN pg_inherits AS i ON i.inhrelid = c.oid
+                WHERE i.inhparent = 'event_log'::regclass AND c.relname = 'event_log_{month:yyyy_MM}'
+                """);
+            Assert.Equal([$"FOR VALUES FROM ('{month:yyyy-MM-dd}') TO ('{month.AddMonths(1):yyyy-MM-dd}')"], bounds);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_of_a_month_without_partition_fails_its_whole_batch()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+
+        // No default partition takes it in silently: the batch fails and acknowledges nothing.
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => log.AppendAsync(
+            [Rating("no-month", "fine", Today), Rating("no-month", "far-future", new DateOnly(2035, 1, 15))], Ct));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, failure.SqlState);
+        Assert.Contains("no partition", failure.MessageText, StringComparison.Ordinal);
+        Assert.Equal(0, await log.LastPositionAsync("no-month", Ct));
+        Assert.Empty(await log.ReadAsync("no-month", 0, Ct));
+    }
+
+    [Fact]
+    public async Task Replay_reads_an_institution_across_months_in_position_order()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+
+        // Late ratings: each batch's days jump back and forth over a year, so positions and months
+        // disagree in order; another institution's events are interleaved.
+        var days = new List<DateOnly>();
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var events = new List<PendingEvent>();
+            for (var i = 0; i < 40; i++)
+            {
+                var n = batch * 40 + i;
+                var day = Today.AddDays(-(n * 97 % 365));
+                days.Add(day);
+                events.Add(Rating("replayed", $"replay-{n}", day));
+                events.Add(Rating("neighbour", $"neighbour-{n}", day));
+            }
+
+            await log.AppendAsync(events, Ct);
+        }
+
+        var all = await log.ReadAsync("replayed", 0, Ct);
+        Assert.Equal(Enumerable.Range(1, days.Count).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.Equal(days, all.Select(e => e.Day));
+
+        var rest = await log.ReadAsync("replayed", 50, Ct);
+        Assert.Equal(Enumerable.Range(51, days.Count - 50).Select(p => (long)p), rest.Select(e => e.Position));
+
+        var spread = await StringsAsync(database.ConnectionString,
+            "SELECT DISTINCT tableoid::regclass::text FROM event_log WHERE institution_id = 'replayed'");
+        Assert.True(spread.Count >= 12, $"the events fill {spread.Count} monthly partitions");
+    }
+
+    private static PendingEvent Rating(string institutionId, string id, DateOnly day) => new(
+        $"evaluation:{id}", null, institutionId, LoggedEventKind.Evaluation, id, "PAT-SEARCH", Channel.Window, IpDomain.Patent,
+        day, new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8)), Level: 4);
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<List<string>> StringsAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var values = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            values.Add(reader.IsDBNull(0) ? "(null)" : reader.GetString(0));
+        }
+
+        return values;
+    }
+}
