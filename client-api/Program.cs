@@ -14,6 +14,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAccessControl();
 
+// After the rate limiter, so a cached answer still counts against its reader's budget.
+app.UseOutputCache();
+
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthEndpoints();

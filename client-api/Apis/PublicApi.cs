@@ -7,9 +7,21 @@ namespace Evaluation.ClientApi.Apis;
 /// <summary>Anonymous reads for the public portal: aggregate scores and the published lists. Never personal data.</summary>
 public static class PublicApi
 {
+    /// <summary>
+    /// How long a public answer is served again from the API host's memory. Areas already refresh on 200–500 ms
+    /// timers, so readers see nothing older than they would anyway, and a popular page costs one grain call per
+    /// half second per host instead of one per request.
+    /// </summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMilliseconds(500);
+
+    public const string CachePolicy = "public-aggregates";
+
+    public static void AddPublicApi(this IServiceCollection services) =>
+        services.AddOutputCache(o => o.AddPolicy(CachePolicy, policy => policy.Expire(CacheLifetime)));
+
     public static void MapPublicApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/public").WithTags("Public");
+        var api = app.MapGroup("/api/v1/public").WithTags("Public").CacheOutput(CachePolicy);
         api.MapGet("/province", GetProvince).WithSummary("The province's scores, service measures, city rankings and plan targets.");
         api.MapGet("/cities", GetCities).WithSummary("Every prefecture city with its scores and rank.");
         api.MapGet("/cities/{code}", GetCity).WithSummary("One city with its scores and its institutions ranked within peer groups.");

@@ -28,6 +28,7 @@ public static class ApplicationServices
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddPortals();
+        builder.Services.AddPublicApi();
 
         builder.UseOrleansClient(client =>
         {
