@@ -74,6 +74,43 @@ public static class Aggregation
         target.Backlog += source.Backlog;
     }
 
+    /// <summary>
+    /// Turns a sum that holds <paramref name="previous"/> into one that holds <paramref name="current"/> instead.
+    /// A member's new aggregate differs from its previous one in a few recent days, so only the tallies that
+    /// differ are subtracted and added again; tallies left with nothing in them are removed, so a total does not
+    /// keep the days its members have pruned.
+    /// </summary>
+    public static void Replace(AggregateData total, AggregateData previous, AggregateData current)
+    {
+        foreach (var (key, tally) in current.Tallies)
+        {
+            var before = previous.Tallies.GetValueOrDefault(key);
+            if (before is null || !SameCounts(before, tally))
+            {
+                var target = TallyFor(total.Tallies, key);
+                if (before is not null)
+                {
+                    SubtractTally(target, before);
+                }
+
+                AddTally(target, tally);
+                RemoveIfEmpty(total, key, target);
+            }
+        }
+
+        foreach (var (key, tally) in previous.Tallies)
+        {
+            if (!current.Tallies.ContainsKey(key))
+            {
+                var target = TallyFor(total.Tallies, key);
+                SubtractTally(target, tally);
+                RemoveIfEmpty(total, key, target);
+            }
+        }
+
+        total.Backlog += current.Backlog - previous.Backlog;
+    }
+
     public static AggregateData Sum(IEnumerable<AggregateData> parts)
     {
         var total = new AggregateData();
@@ -164,6 +201,55 @@ public static class Aggregation
             }
         }
     }
+
+    private static void SubtractTally(Tally target, Tally source)
+    {
+        for (var level = 0; level < target.Levels.Length; level++)
+        {
+            target.Levels[level] -= source.Levels[level];
+        }
+
+        target.Opened -= source.Opened;
+        target.Completed -= source.Completed;
+        target.CompletedOnTime -= source.CompletedOnTime;
+        target.HandlingHoursSum -= source.HandlingHoursSum;
+        if (source.HandlingHistogram is { } histogram)
+        {
+            var sum = HistogramOf(target);
+            for (var bucket = 0; bucket < histogram.Length; bucket++)
+            {
+                sum[bucket] -= histogram[bucket];
+            }
+        }
+
+        // A member's completions only ever grow, so none left in the sum means none in any member and hours of
+        // exactly zero; what the subtraction leaves is rounding, which must not keep the tally alive.
+        if (target.Completed == 0)
+        {
+            target.HandlingHoursSum = 0;
+        }
+    }
+
+    private static void RemoveIfEmpty(AggregateData total, TallyKey key, Tally tally)
+    {
+        if (tally.Opened == 0
+            && tally.Completed == 0
+            && tally.CompletedOnTime == 0
+            && tally.HandlingHoursSum == 0
+            && !tally.Levels.AsSpan().ContainsAnyExcept(0)
+            && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0))
+        {
+            total.Tallies.Remove(key);
+        }
+    }
+
+    private static bool SameCounts(Tally a, Tally b) =>
+        a.Opened == b.Opened
+        && a.Completed == b.Completed
+        && a.CompletedOnTime == b.CompletedOnTime
+        && a.HandlingHoursSum.Equals(b.HandlingHoursSum)
+        && a.Levels.AsSpan().SequenceEqual(b.Levels)
+        && a.HandlingHistogram.AsSpan().SequenceEqual(b.HandlingHistogram);
 
     internal static Tally TallyFor<TKey>(Dictionary<TKey, Tally> tallies, TKey key)
         where TKey : notnull

@@ -9,16 +9,16 @@ namespace Evaluation.Grains.Areas;
 
 /// <summary>
 /// A city holds the latest aggregate each of its institutions reported, keyed by log position, so a
-/// repeated or late report can never count twice. It keeps no state of its own: on activation it asks
-/// its institutions, which are the durable source.
+/// repeated or late report can never count twice, and their running sum. It keeps no state of its own:
+/// on activation it asks its institutions, which are the durable source.
 /// </summary>
 public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimeProvider time, ILogger<CityGrain> logger)
     : Grain, ICityGrain
 {
-    private readonly Dictionary<string, PositionedAggregate> members = [];
+    private readonly Dictionary<string, long> positions = [];
+    private readonly AreaTotal<string> institutions = new();
     private readonly RecentValue<AreaMeasures> measures = new(time, timing.ViewLifetime);
     private readonly RecentValue<CityView> view = new(time, timing.ViewLifetime);
-    private AggregateData? total;
     private long version;
     private bool unreported = true;
 
@@ -45,7 +45,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
 
     public Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates() =>
-        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(members.ToDictionary(m => m.Key, m => m.Value.Aggregate));
+        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(institutions.Members.ToDictionary());
 
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 
@@ -68,7 +68,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
         foreach (var institution in current.InstitutionsOf(Code))
         {
             var prior = region is null ? priors.Province : priors.For(institution.Kind, region.Value);
-            var data = members.TryGetValue(institution.Id, out var member) ? member.Aggregate : new AggregateData();
+            var data = institutions.Members.GetValueOrDefault(institution.Id) ?? new AggregateData();
             candidates.Add(new RankingCandidate(institution.Id, institution.Name, PeerGroups.Label(institution.Kind), AreaClock.RankingScore(data, prior, time)));
         }
 
@@ -83,27 +83,27 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     private void Accept(string institutionId, PositionedAggregate report)
     {
-        if (members.TryGetValue(institutionId, out var known) && known.Position >= report.Position)
+        if (positions.TryGetValue(institutionId, out var known) && known >= report.Position)
         {
             return;
         }
 
-        members[institutionId] = report;
-        total = null;
+        positions[institutionId] = report.Position;
+        institutions.Replace(institutionId, report.Aggregate);
         version++;
         unreported = true;
     }
 
-    private AggregateData Total() => total ??= Aggregation.Sum(members.Values.Select(m => m.Aggregate));
+    private AggregateData Total() => institutions.Value;
 
     private CityRollup Rollup()
     {
         var recentByKind = new Dictionary<InstitutionKind, long[]>();
         foreach (var institution in registry.Current?.InstitutionsOf(Code) ?? [])
         {
-            if (members.TryGetValue(institution.Id, out var member))
+            if (institutions.Members.TryGetValue(institution.Id, out var aggregate))
             {
-                var recent = AreaClock.RecentLevels(member.Aggregate, time);
+                var recent = AreaClock.RecentLevels(aggregate, time);
                 recentByKind[institution.Kind] = recentByKind.TryGetValue(institution.Kind, out var sum)
                     ? [.. sum.Zip(recent, (a, b) => a + b)]
                     : recent;

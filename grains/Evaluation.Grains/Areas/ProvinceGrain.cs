@@ -25,9 +25,9 @@ public sealed class ProvinceGrain(
 {
     public const string Key = "440000";
 
-    private readonly Dictionary<string, CityRollup> cities = [];
+    private readonly AreaTotal<string> cities = new();
+    private readonly Dictionary<string, IReadOnlyDictionary<InstitutionKind, long[]>> recentLevels = [];
     private readonly RecentValue<ProvinceView> view = new(time, timing.ViewLifetime);
-    private AggregateData? total;
     private PeerPriorTable? priors;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class ProvinceGrain(
         if (priors is null)
         {
             var divisions = (await registry.GetAsync()).Divisions;
-            priors = PeerPriors.Build(cities.Select(c => (divisions.Find(c.Key)?.Region, c.Value.RecentLevelsByKind)));
+            priors = PeerPriors.Build(recentLevels.Select(c => (divisions.Find(c.Key)?.Region, c.Value)));
         }
 
         return priors;
@@ -70,7 +70,7 @@ public sealed class ProvinceGrain(
                 city.Code,
                 city.Name,
                 PeerGroups.Label(city.Region),
-                AreaClock.RankingScore(cities.TryGetValue(city.Code, out var rollup) ? rollup.Aggregate : new AggregateData(), city.Region is { } r ? table.For(r) : table.Province, time)))
+                AreaClock.RankingScore(cities.Members.GetValueOrDefault(city.Code) ?? new AggregateData(), city.Region is { } r ? table.For(r) : table.Province, time)))
             .ToList();
 
         var targets = PlanTargets.Evaluate(
@@ -92,10 +92,10 @@ public sealed class ProvinceGrain(
 
     private void Accept(string cityCode, CityRollup rollup)
     {
-        cities[cityCode] = rollup;
-        total = null;
+        cities.Replace(cityCode, rollup.Aggregate);
+        recentLevels[cityCode] = rollup.RecentLevelsByKind;
         priors = null;
     }
 
-    private AggregateData Total() => total ??= Aggregation.Sum(cities.Values.Select(c => c.Aggregate));
+    private AggregateData Total() => cities.Value;
 }
