@@ -178,14 +178,20 @@ public sealed class InstitutionGrain(
             await city.Report(Id, position, Aggregate);
             unreported.Acknowledged(position);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whether the city took the report is unknown, even when cancelled: the next one must be whole.
             if (delta is not null)
             {
                 unreported.NotTaken(delta);
             }
 
             unreported.Failed();
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             logger.LogWarning(ex, "Institution {Institution} could not report to city {City}; will retry", Id, institution.CityCode);
         }
     }
