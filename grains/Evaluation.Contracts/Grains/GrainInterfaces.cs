@@ -39,8 +39,17 @@ public interface IInstitutionGrain : IGrainWithStringKey
 [Alias("ICityGrain")]
 public interface ICityGrain : IGrainWithStringKey
 {
+    /// <summary>An institution's whole aggregate as of <paramref name="position"/>; an older one than the city holds is ignored.</summary>
     [Alias("Report")]
     Task Report(string institutionId, long position, AggregateData aggregate);
+
+    /// <summary>
+    /// What changed in an institution's aggregate since the report the city holds for it. False when the city
+    /// does not hold the report at <see cref="AggregateDelta.FromPosition"/> (it re-activated, or a report was
+    /// lost): the institution then reports its whole aggregate.
+    /// </summary>
+    [Alias("ReportDelta")]
+    Task<bool> ReportDelta(string institutionId, AggregateDelta delta);
 
     [Alias("GetView")]
     Task<CityView> GetView();

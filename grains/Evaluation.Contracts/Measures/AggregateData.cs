@@ -41,3 +41,22 @@ public sealed class AggregateData
     /// <summary>Service records accepted and not yet completed (not day-bound: a backlog is a current state).</summary>
     [Id(1)] public long Backlog { get; set; }
 }
+
+/// <summary>
+/// What changed in an institution's aggregate between two reports, so it need not send (and Orleans need not
+/// copy) its whole aggregate, up to 400 days of tallies, five times a second. <see cref="Changed"/> holds the
+/// current value of each changed tally, not an increment, so applying a delta twice does no harm;
+/// <see cref="Removed"/> the tallies pruned since; <see cref="Backlog"/> the current backlog.
+/// A receiver applies it only on top of the report at <see cref="FromPosition"/>.
+/// </summary>
+/// <remarks>
+/// Immutable: the sender builds it from copies of its tallies and keeps none of it, and the receiver keeps the
+/// tallies as they are and never changes them, so Orleans passes it without a copy.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("AggregateDelta")]
+public sealed record AggregateDelta(
+    [property: Id(0)] long FromPosition,
+    [property: Id(1)] long ToPosition,
+    [property: Id(2)] IReadOnlyDictionary<TallyKey, Tally> Changed,
+    [property: Id(3)] IReadOnlyList<TallyKey> Removed,
+    [property: Id(4)] long Backlog);

@@ -15,7 +15,7 @@ public static class Aggregation
 
     public static void Apply(AggregateData data, LoggedEvent logged)
     {
-        var tally = TallyFor(data.Tallies, new TallyKey(logged.Day, logged.Channel, logged.Domain));
+        var tally = TallyFor(data.Tallies, KeyOf(logged));
         switch (logged.Kind)
         {
             case LoggedEventKind.Evaluation:
@@ -124,8 +124,8 @@ public static class Aggregation
 
     public static AggregateData Clone(AggregateData data) => Sum([data]);
 
-    /// <summary>Drops the tallies of days before <paramref name="firstKeptDay"/>; returns how many were dropped.</summary>
-    public static int PruneBefore(AggregateData data, DateOnly firstKeptDay)
+    /// <summary>Drops the tallies of days before <paramref name="firstKeptDay"/>; returns their keys.</summary>
+    public static IReadOnlyList<TallyKey> PruneBefore(AggregateData data, DateOnly firstKeptDay)
     {
         var old = data.Tallies.Keys.Where(key => key.Day < firstKeptDay).ToList();
         foreach (var key in old)
@@ -133,7 +133,17 @@ public static class Aggregation
             data.Tallies.Remove(key);
         }
 
-        return old.Count;
+        return old;
+    }
+
+    /// <summary>The key of the tally <see cref="Apply"/> changes for <paramref name="logged"/>.</summary>
+    public static TallyKey KeyOf(LoggedEvent logged) => new(logged.Day, logged.Channel, logged.Domain);
+
+    public static Tally CloneTally(Tally tally)
+    {
+        var copy = new Tally();
+        AddTally(copy, tally);
+        return copy;
     }
 
     public static bool Equal(AggregateData a, AggregateData b) => Differences(a, b).Count == 0;

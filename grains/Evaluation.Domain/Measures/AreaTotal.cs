@@ -33,9 +33,55 @@ public sealed class AreaTotal<TMember>
     {
         var previous = members.GetValueOrDefault(member) ?? new AggregateData();
         members[member] = aggregate;
+        Swap(previous, aggregate);
+    }
+
+    /// <summary>
+    /// Brings the member's latest aggregate up to date with <paramref name="delta"/>: each changed tally takes the
+    /// place of the member's previous one, removed tallies go, and only those are swapped in the total. The
+    /// delta's tallies are kept, not copied, so they must not change afterwards; whether the delta follows on
+    /// from the member's latest report is for the caller to know (<see cref="ReportedTotal{TMember}"/>).
+    /// </summary>
+    public void Apply(TMember member, AggregateDelta delta)
+    {
+        if (!members.TryGetValue(member, out var aggregate))
+        {
+            aggregate = new AggregateData();
+            members[member] = aggregate;
+        }
+
+        // The part of the member's aggregate the delta replaces, and what replaces it, as two small aggregates,
+        // so the total swaps them as it swaps whole reports.
+        var previous = new AggregateData { Backlog = aggregate.Backlog };
+        var current = new AggregateData { Backlog = delta.Backlog };
+        foreach (var key in delta.Removed)
+        {
+            if (aggregate.Tallies.Remove(key, out var old))
+            {
+                previous.Tallies[key] = old;
+            }
+        }
+
+        foreach (var (key, tally) in delta.Changed)
+        {
+            if (aggregate.Tallies.TryGetValue(key, out var old))
+            {
+                previous.Tallies[key] = old;
+            }
+
+            aggregate.Tallies[key] = tally;
+            current.Tallies[key] = tally;
+        }
+
+        aggregate.Backlog = delta.Backlog;
+        Swap(previous, current);
+    }
+
+    private void Swap(AggregateData previous, AggregateData current)
+    {
         if (++swapsSinceRebuild < SwapsPerRebuild)
         {
-            Aggregation.Replace(Value, previous, aggregate);
+            Aggregation.Replace(Value, previous, current);
         }
         else
         {

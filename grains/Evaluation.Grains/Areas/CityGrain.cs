@@ -9,14 +9,14 @@ namespace Evaluation.Grains.Areas;
 
 /// <summary>
 /// A city holds the latest aggregate each of its institutions reported, keyed by log position, so a
-/// repeated or late report can never count twice, and their running sum. It keeps no state of its own:
+/// repeated or late report can never count twice, and their running sum. Institutions mostly report what
+/// changed since their previous report; one the city cannot follow on from is answered with a request for the whole. It keeps no state of its own:
 /// on activation it asks its institutions, which are the durable source.
 /// </summary>
 public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimeProvider time, ILogger<CityGrain> logger)
     : Grain, ICityGrain
 {
-    private readonly Dictionary<string, long> positions = [];
-    private readonly AreaTotal<string> institutions = new();
+    private readonly ReportedTotal<string> institutions = new();
     private readonly RecentValue<AreaMeasures> measures = new(time, timing.ViewLifetime);
     private readonly RecentValue<CityView> view = new(time, timing.ViewLifetime);
     private long version;
@@ -42,10 +42,21 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
         return Task.CompletedTask;
     }
 
+    public Task<bool> ReportDelta(string institutionId, AggregateDelta delta)
+    {
+        if (!institutions.Accept(institutionId, delta))
+        {
+            return Task.FromResult(false);
+        }
+
+        Changed();
+        return Task.FromResult(true);
+    }
+
     public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
 
     public Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates() =>
-        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(institutions.Members.ToDictionary());
+        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(institutions.Total.Members.ToDictionary());
 
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 
@@ -68,7 +79,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
         foreach (var institution in current.InstitutionsOf(Code))
         {
             var prior = region is null ? priors.Province : priors.For(institution.Kind, region.Value);
-            var data = institutions.Members.GetValueOrDefault(institution.Id) ?? new AggregateData();
+            var data = institutions.Total.Members.GetValueOrDefault(institution.Id) ?? new AggregateData();
             candidates.Add(new RankingCandidate(institution.Id, institution.Name, PeerGroups.Label(institution.Kind), AreaClock.RankingScore(data, prior, time)));
         }
 
@@ -83,25 +94,26 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     private void Accept(string institutionId, PositionedAggregate report)
     {
-        if (positions.TryGetValue(institutionId, out var known) && known >= report.Position)
+        if (institutions.Accept(institutionId, report.Position, report.Aggregate))
         {
-            return;
+            Changed();
         }
+    }
 
-        positions[institutionId] = report.Position;
-        institutions.Replace(institutionId, report.Aggregate);
+    private void Changed()
+    {
         version++;
         unreported = true;
     }
 
-    private AggregateData Total() => institutions.Value;
+    private AggregateData Total() => institutions.Total.Value;
 
     private CityRollup Rollup()
     {
         var recentByKind = new Dictionary<InstitutionKind, long[]>();
         foreach (var institution in registry.Current?.InstitutionsOf(Code) ?? [])
         {
-            if (institutions.Members.TryGetValue(institution.Id, out var aggregate))
+            if (institutions.Total.Members.TryGetValue(institution.Id, out var aggregate))
             {
                 var recent = AreaClock.RecentLevels(aggregate, time);
                 recentByKind[institution.Kind] = recentByKind.TryGetValue(institution.Kind, out var sum)

@@ -31,8 +31,9 @@ public sealed class InstitutionGrain(
     TimeProvider time,
     ILogger<InstitutionGrain> logger) : Grain, IInstitutionGrain
 {
+    private readonly UnreportedChanges unreported = new();
     private bool unsavedChanges;
-    private bool unreportedChanges = true;
+    private string? reportedTo;
     private PeerPriorCache? peerPrior;
     private AreaMeasures? measures;
     private (long Position, DateOnly Today, PeerPrior? Prior) measuresKey;
@@ -130,12 +131,17 @@ public sealed class InstitutionGrain(
         Aggregation.Apply(Aggregate, e);
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
-        unreportedChanges = true;
+        unreported.Changed(Aggregation.KeyOf(e));
     }
 
+    /// <summary>
+    /// Reports what changed since the city's last acknowledged report, or the whole aggregate when the city holds
+    /// none it can follow on from: copying a busy institution's whole aggregate (2.9 MB at 400 days) on every
+    /// report was a tenth of a silo's CPU under ingest.
+    /// </summary>
     private async Task ReportAsync(CancellationToken cancellationToken)
     {
-        if (!unreportedChanges)
+        if (!unreported.Pending)
         {
             return;
         }
@@ -146,14 +152,46 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        unreportedChanges = false;
+        if (institution.CityCode != reportedTo)
+        {
+            unreported.Forget();
+            reportedTo = institution.CityCode;
+        }
+
+        var city = GrainFactory.GetGrain<ICityGrain>(institution.CityCode);
+        var delta = unreported.TakeDelta(Aggregate, Position);
         try
         {
-            await GrainFactory.GetGrain<ICityGrain>(institution.CityCode).Report(Id, Position, Aggregate);
+            if (delta is not null && await city.ReportDelta(Id, delta))
+            {
+                unreported.Acknowledged(delta.ToPosition);
+                return;
+            }
+
+            if (delta is not null)
+            {
+                unreported.NotTaken(delta);
+            }
+
+            // The call copies the aggregate as it is made, so it is the one as of this position.
+            var position = Position;
+            await city.Report(Id, position, Aggregate);
+            unreported.Acknowledged(position);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            unreportedChanges = true;
+            // Whether the city took the report is unknown, even when cancelled: the next one must be whole.
+            if (delta is not null)
+            {
+                unreported.NotTaken(delta);
+            }
+
+            unreported.Failed();
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             logger.LogWarning(ex, "Institution {Institution} could not report to city {City}; will retry", Id, institution.CityCode);
         }
     }
@@ -165,7 +203,7 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays));
+        unreported.Changed(Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays)));
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }

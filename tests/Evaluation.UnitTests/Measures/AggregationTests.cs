@@ -150,7 +150,7 @@ public sealed class AggregationTests
 
         var dropped = Aggregation.PruneBefore(data, Day.AddDays(-1));
 
-        Assert.Equal(1, dropped);
+        Assert.Equal([new TallyKey(Day.AddDays(-2), Channel.Window, IpDomain.Patent)], dropped);
         Assert.Equal([Day.AddDays(-1), Day], data.Tallies.Keys.Select(k => k.Day).Order());
         Assert.Equal(1, data.Backlog);
     }

@@ -1,0 +1,77 @@
+using Evaluation.Contracts.Measures;
+
+namespace Evaluation.Domain.Measures;
+
+/// <summary>
+/// What a member has changed in its aggregate since the report its area acknowledged, so it can report a
+/// delta instead of its whole aggregate. It knows the keys of the tallies that changed or went, not how: a
+/// delta carries their current values, which holds however often it is applied.
+/// </summary>
+public sealed class UnreportedChanges
+{
+    private HashSet<TallyKey> keys = [];
+    private long? acknowledged;
+
+    /// <summary>
+    /// Whether there is anything to report. Also true while the area's copy is unknown (at first, and after a
+    /// report failed), so the member keeps trying until a whole report got through.
+    /// </summary>
+    public bool Pending => acknowledged is null || keys.Count > 0;
+
+    public void Changed(TallyKey key) => keys.Add(key);
+
+    public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
+
+    /// <summary>
+    /// The delta from the acknowledged report to <paramref name="current"/> as of <paramref name="position"/>,
+    /// with copies of the changed tallies, since the member goes on changing its own; null when the member must
+    /// report its whole aggregate. Changes from now on count toward the next report.
+    /// </summary>
+    public AggregateDelta? TakeDelta(AggregateData current, long position)
+    {
+        if (acknowledged is not { } from)
+        {
+            return null;
+        }
+
+        var changed = new Dictionary<TallyKey, Tally>();
+        var removed = new List<TallyKey>();
+        foreach (var key in keys)
+        {
+            if (current.Tallies.TryGetValue(key, out var tally))
+            {
+                changed[key] = Aggregation.CloneTally(tally);
+            }
+            else
+            {
+                removed.Add(key);
+            }
+        }
+
+        keys = [];
+        return new AggregateDelta(from, position, changed, removed, current.Backlog);
+    }
+
+    /// <summary>
+    /// The area holds the member's report as of <paramref name="position"/>. After a whole report the keys
+    /// changed before it stay pending all the same: the area ignores a whole report as of a position it already
+    /// holds, whose copy may lack a later pruning, and a second delta of current values costs little.
+    /// </summary>
+    public void Acknowledged(long position) => acknowledged = position;
+
+    /// <summary>
+    /// The area did not take <paramref name="delta"/> (it refused it, or the call failed): its keys are pending
+    /// again, since a whole report that follows may be ignored as one of a position the area already holds.
+    /// </summary>
+    public void NotTaken(AggregateDelta delta)
+    {
+        keys.UnionWith(delta.Changed.Keys);
+        keys.UnionWith(delta.Removed);
+    }
+
+    /// <summary>A report failed, and whether the area took it is unknown: the next report is a whole one.</summary>
+    public void Failed() => acknowledged = null;
+
+    /// <summary>The area's copy is unknown (the member now reports to another area): the next report is a whole one.</summary>
+    public void Forget() => acknowledged = null;
+}
