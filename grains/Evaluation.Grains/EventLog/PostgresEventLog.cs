@@ -24,7 +24,6 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS appended (ord int PRIMARY KEY, institution_id text NOT NULL, position bigint NOT NULL) ON COMMIT DELETE ROWS;
         """;
 
     private const string CopySql = """
@@ -51,26 +50,26 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             ON CONFLICT DO NOTHING RETURNING dedup_key)
         UPDATE claimed c SET had_open = NOT EXISTS (SELECT 1 FROM never_open n WHERE n.dedup_key = i.open_key)
             FROM incoming i WHERE i.ord = c.ord AND i.open_key IS NOT NULL;
-        INSERT INTO appended (ord, institution_id, position)
-            SELECT i.ord, i.institution_id,
-                   p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord)
-            FROM incoming i JOIN claimed USING (ord) JOIN institution_position p USING (institution_id);
-        UPDATE institution_position p SET last_position = m.top
-            FROM (SELECT institution_id, max(position) AS top FROM appended GROUP BY 1) m
-            WHERE p.institution_id = m.institution_id;
-        INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
-                level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
-            SELECT a.institution_id, a.position, i.kind, i.source_id, i.service_item, i.channel, i.domain, i.day, i.occurred_at,
-                i.level, i.tags, i.comment, i.real_name, i.contact_sealed, i.accepted_at, i.completed_at, i.on_time,
-                i.handling_hours, CASE WHEN i.kind = 2 THEN c.had_open END
-            FROM appended a JOIN incoming i USING (ord) JOIN claimed c USING (ord)
-            ORDER BY a.institution_id, a.position;
-        INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed)
-            SELECT i.source_id, i.follow_up_city, 0, i.follow_up_opened_at, i.follow_up_deadline, 1, i.follow_up, i.follow_up_opening,
-                i.contact_sealed
-            FROM incoming i JOIN claimed USING (ord) WHERE i.follow_up IS NOT NULL
-            ON CONFLICT (id) DO NOTHING;
-        SELECT a.ord, a.position, c.had_open FROM appended a JOIN claimed c USING (ord);
+        WITH numbered AS (
+            SELECT i.*, c.had_open, p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord) AS position
+            FROM incoming i JOIN claimed c USING (ord) JOIN institution_position p USING (institution_id)),
+        moved AS (
+            UPDATE institution_position p SET last_position = m.top
+            FROM (SELECT institution_id, max(position) AS top FROM numbered GROUP BY 1) m
+            WHERE p.institution_id = m.institution_id),
+        logged AS (
+            INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
+                    level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
+                SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
+                    comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
+                    CASE WHEN kind = 2 THEN had_open END
+                FROM numbered ORDER BY institution_id, position),
+        opened AS (
+            INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed)
+                SELECT source_id, follow_up_city, 0, follow_up_opened_at, follow_up_deadline, 1, follow_up, follow_up_opening, contact_sealed
+                FROM numbered WHERE follow_up IS NOT NULL
+                ON CONFLICT (id) DO NOTHING)
+        SELECT ord, position, had_open FROM numbered;
         """;
 
     private const string ReadSql = """
