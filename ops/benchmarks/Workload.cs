@@ -58,6 +58,10 @@ internal sealed class Workload(IReadOnlyList<Institution> institutions, int seed
         })]),
     };
 
+    /// <summary>Posts in batches of 1,000 with 4 in flight, as a busy source would.</summary>
+    public static Task PostAllAsync(HttpClient http, Uri api, IEnumerable<Rating> ratings) =>
+        Parallel.ForEachAsync(ratings.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) => await PostAsync(http, api, batch));
+
     /// <summary>Posts fresh ratings; throws unless every one was accepted, so a rejecting system cannot look fast.</summary>
     public static async Task PostAsync(HttpClient http, Uri api, IReadOnlyCollection<Rating> ratings)
     {

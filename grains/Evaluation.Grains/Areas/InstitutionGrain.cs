@@ -20,8 +20,9 @@ public sealed class InstitutionCheckpoint
 
 /// <summary>
 /// Applies an institution's events exactly once, in log order. Positions are gap-free per institution,
-/// so the grain can tell a repeat (ignore), the next event (apply) and a gap (read the log) apart;
-/// that is what keeps the aggregate equal to a recomputation over the log after any crash.
+/// so the grain can tell a repeat (ignore), the next event (apply) and a gap (wait briefly for the
+/// delivery that fills it, then read the log); that is what keeps the aggregate equal to a
+/// recomputation over the log after any crash.
 /// </summary>
 public sealed class InstitutionGrain(
     [PersistentState("institution", GrainStorage.Checkpoints)] IPersistentState<InstitutionCheckpoint> checkpoint,
@@ -31,7 +32,12 @@ public sealed class InstitutionGrain(
     TimeProvider time,
     ILogger<InstitutionGrain> logger) : Grain, IInstitutionGrain
 {
+    // More held-back events than this and the log is read at once rather than waiting for the gap to fill.
+    private const int MaxWaiting = 10_000;
+
     private readonly UnreportedChanges unreported = new();
+    private readonly EventOrder order = new();
+    private IGrainTimer? gapTimer;
     private bool unsavedChanges;
     private string? reportedTo;
     private PeerPriorCache? peerPrior;
@@ -61,17 +67,19 @@ public sealed class InstitutionGrain(
 
     public async Task Apply(IReadOnlyList<LoggedEvent> events)
     {
-        foreach (var e in events.OrderBy(e => e.Position))
+        foreach (var e in order.Accept(events, Position))
         {
-            if (e.Position > Position + 1)
-            {
-                await CatchUpAsync(CancellationToken.None);
-            }
+            ApplyOne(e);
+        }
 
-            if (e.Position == Position + 1)
-            {
-                ApplyOne(e);
-            }
+        if (order.Waiting > MaxWaiting)
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+        else if (order.Waiting > 0)
+        {
+            // The delivery that fills the gap may have died with an ingesting silo; then the log has it.
+            gapTimer ??= this.RegisterGrainTimer(FillGapAsync, timing.GapPatience, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -115,15 +123,22 @@ public sealed class InstitutionGrain(
             throw new LogUnavailableException($"Institution {Id} cannot read the event log ({ex.GetType().Name}).");
         }
 
-        foreach (var e in missing)
+        foreach (var e in order.Accept(missing, Position))
         {
-            if (e.Position == Position + 1)
-            {
-                ApplyOne(e);
-            }
+            ApplyOne(e);
         }
 
         logger.LogDebug("Institution {Institution} caught up {Count} events from the log to position {Position}", Id, missing.Count, Position);
+    }
+
+    private async Task FillGapAsync(CancellationToken cancellationToken)
+    {
+        gapTimer?.Dispose();
+        gapTimer = null;
+        if (order.Waiting > 0)
+        {
+            await CatchUpAsync(cancellationToken);
+        }
     }
 
     private void ApplyOne(LoggedEvent e)
