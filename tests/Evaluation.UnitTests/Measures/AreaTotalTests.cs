@@ -14,10 +14,10 @@ public sealed class AreaTotalTests
     public void A_report_takes_the_place_of_the_members_previous_one()
     {
         var total = new AreaTotal<string>();
-        total.Replace("a", Of(Events.Rating(Day, 5), Events.Opened(Day)));
-        total.Replace("b", Of(Events.Rating(Day, 1)));
+        total.Replace("a", Events.Aggregate(Events.Rating(Day, 5), Events.Opened(Day)));
+        total.Replace("b", Events.Aggregate(Events.Rating(Day, 1)));
 
-        total.Replace("a", Of(Events.Rating(Day, 5), Events.Opened(Day), Events.Completed(Day, 2), Events.Rating(Day, 4)));
+        total.Replace("a", Events.Aggregate(Events.Rating(Day, 5), Events.Opened(Day), Events.Completed(Day, 2), Events.Rating(Day, 4)));
 
         var tally = total.Value.Tallies[new TallyKey(Day, Channel.Window, IpDomain.Patent)];
         Assert.Equal([1L, 0, 0, 1, 1], tally.Levels);
@@ -31,8 +31,8 @@ public sealed class AreaTotalTests
     public void Days_every_member_has_pruned_leave_the_total()
     {
         var old = Day.AddDays(-1);
-        var a = Of(Events.Rating(old, 3), Events.Completed(old, 0.1, hadOpen: false), Events.Completed(old, 0.2, hadOpen: false), Events.Rating(Day, 4));
-        var b = Of(Events.Completed(old, 0.3, hadOpen: false));
+        var a = Events.Aggregate(Events.Rating(old, 3), Events.Completed(old, 0.1, hadOpen: false), Events.Completed(old, 0.2, hadOpen: false), Events.Rating(Day, 4));
+        var b = Events.Aggregate(Events.Completed(old, 0.3, hadOpen: false));
         var total = new AreaTotal<string>();
         total.Replace("a", Aggregation.Clone(a));
         total.Replace("b", Aggregation.Clone(b));
@@ -73,7 +73,7 @@ public sealed class AreaTotalTests
             var member = random.Next(Members);
             for (var n = random.Next(1, 6); n > 0; n--)
             {
-                Aggregation.Apply(live[member], RandomEvent(random, today, ratings[member]));
+                Aggregation.Apply(live[member], Events.Random(random, today, ratings[member]));
             }
 
             if (random.Next(10) == 0)
@@ -88,39 +88,5 @@ public sealed class AreaTotalTests
             Assert.Empty(Aggregation.Differences(expected, total.Value));
             Assert.Subset(expected.Tallies.Keys.ToHashSet(), total.Value.Tallies.Keys.ToHashSet());
         }
-    }
-
-    private static LoggedEvent RandomEvent(Random random, DateOnly today, List<LoggedEvent> ratings)
-    {
-        var day = today.AddDays(-random.Next(15));
-        var channel = (Channel)random.Next(3);
-        var domain = (IpDomain)random.Next(3);
-        switch (random.Next(10))
-        {
-            case < 4:
-                var rating = Events.Rating(day, random.Next(1, 6), channel, domain);
-                ratings.Add(rating);
-                return rating;
-            case < 5 when ratings.Count > 0:
-                // Some of these exclude ratings of days already pruned, which leaves a negative count behind.
-                var excluded = ratings[random.Next(ratings.Count)];
-                ratings.Remove(excluded);
-                return excluded with { Kind = LoggedEventKind.EvaluationExcluded };
-            case < 7:
-                return Events.Opened(day, channel);
-            default:
-                return Events.Completed(day, random.NextDouble() * 72, random.Next(4) > 0, random.Next(5) > 0, channel);
-        }
-    }
-
-    private static AggregateData Of(params LoggedEvent[] events)
-    {
-        var data = new AggregateData();
-        foreach (var e in events)
-        {
-            Aggregation.Apply(data, e);
-        }
-
-        return data;
     }
 }

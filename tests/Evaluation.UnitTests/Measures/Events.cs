@@ -1,5 +1,7 @@
 using Evaluation.Contracts.Ingestion;
+using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Measures;
 
 namespace Evaluation.UnitTests.Measures;
 
@@ -16,4 +18,42 @@ internal static class Events
     public static LoggedEvent Completed(
         DateOnly day, double hours, bool onTime = true, bool hadOpen = true, Channel channel = Channel.Window) =>
         new(0, LoggedEventKind.ServiceCompleted, day, channel, IpDomain.Patent, 0, onTime, hours, hadOpen);
+
+    /// <summary>
+    /// A random event of the last two weeks: ratings, exclusions of earlier ratings (some of days already
+    /// pruned, which leaves a negative count behind), opened and completed services.
+    /// </summary>
+    public static LoggedEvent Random(Random random, DateOnly today, List<LoggedEvent> ratings)
+    {
+        var day = today.AddDays(-random.Next(15));
+        var channel = (Channel)random.Next(3);
+        var domain = (IpDomain)random.Next(3);
+        switch (random.Next(10))
+        {
+            case < 4:
+                var rating = Rating(day, random.Next(1, 6), channel, domain);
+                ratings.Add(rating);
+                return rating;
+            case < 5 when ratings.Count > 0:
+                var excluded = ratings[random.Next(ratings.Count)];
+                ratings.Remove(excluded);
+                return excluded with { Kind = LoggedEventKind.EvaluationExcluded };
+            case < 7:
+                return Opened(day, channel);
+            default:
+                return Completed(day, random.NextDouble() * 72, random.Next(4) > 0, random.Next(5) > 0, channel);
+        }
+    }
+
+    /// <summary>The aggregate of the given events.</summary>
+    public static AggregateData Aggregate(params LoggedEvent[] events)
+    {
+        var data = new AggregateData();
+        foreach (var e in events)
+        {
+            Aggregation.Apply(data, e);
+        }
+
+        return data;
+    }
 }

@@ -19,12 +19,12 @@ public sealed class ReportedTotalTests
     public void A_delta_replaces_the_changed_tallies_and_drops_the_removed_ones()
     {
         var old = Key with { Day = Day.AddDays(-1) };
-        var member = Of(Events.Rating(Day, 5), Events.Rating(old.Day, 2), Events.Opened(Day));
+        var member = Events.Aggregate(Events.Rating(Day, 5), Events.Rating(old.Day, 2), Events.Opened(Day));
         var total = new ReportedTotal<string>();
         total.Accept("a", 3, Aggregation.Clone(member));
-        total.Accept("b", 1, Of(Events.Rating(Day, 1)));
+        total.Accept("b", 1, Events.Aggregate(Events.Rating(Day, 1)));
 
-        var changed = Of(Events.Rating(Day, 5), Events.Rating(Day, 4), Events.Completed(Day, 2));
+        var changed = Events.Aggregate(Events.Rating(Day, 5), Events.Rating(Day, 4), Events.Completed(Day, 2));
         Assert.True(total.Accept("a", new AggregateDelta(3, 6, new Dictionary<TallyKey, Tally> { [Key] = changed.Tallies[Key] }, [old], 0)));
 
         Assert.Equal([Key], total.Total.Value.Tallies.Keys);
@@ -41,7 +41,7 @@ public sealed class ReportedTotalTests
         var delta = new AggregateDelta(3, 6, new Dictionary<TallyKey, Tally> { [Key] = new() }, [], 1);
 
         Assert.False(total.Accept("a", delta));
-        total.Accept("a", 4, Of(Events.Rating(Day, 5)));
+        total.Accept("a", 4, Events.Aggregate(Events.Rating(Day, 5)));
         Assert.False(total.Accept("a", delta));
         Assert.Equal([0L, 0, 0, 0, 1], total.Total.Value.Tallies[Key].Levels);
     }
@@ -138,7 +138,7 @@ public sealed class ReportedTotalTests
             var member = random.Next(Members);
             for (var n = random.Next(4); n > 0; n--)
             {
-                var e = RandomEvent(random, today, ratings[member]) with { Position = ++positions[member] };
+                var e = Events.Random(random, today, ratings[member]) with { Position = ++positions[member] };
                 Aggregation.Apply(live[member], e);
                 changes[member].Changed(Aggregation.KeyOf(e));
             }
@@ -183,38 +183,5 @@ public sealed class ReportedTotalTests
         Check();
         Assert.Empty(Aggregation.Differences(Aggregation.Sum(live), city.Total.Value));
         Assert.True(deltas > 1_000 && wholes > 100 && refused > 0, $"{deltas} deltas, {wholes} whole reports, {refused} refused");
-    }
-
-    private static LoggedEvent RandomEvent(Random random, DateOnly today, List<LoggedEvent> ratings)
-    {
-        var day = today.AddDays(-random.Next(15));
-        var channel = (Channel)random.Next(3);
-        var domain = (IpDomain)random.Next(3);
-        switch (random.Next(10))
-        {
-            case < 4:
-                var rating = Events.Rating(day, random.Next(1, 6), channel, domain);
-                ratings.Add(rating);
-                return rating;
-            case < 5 when ratings.Count > 0:
-                var excluded = ratings[random.Next(ratings.Count)];
-                ratings.Remove(excluded);
-                return excluded with { Kind = LoggedEventKind.EvaluationExcluded };
-            case < 7:
-                return Events.Opened(day, channel);
-            default:
-                return Events.Completed(day, random.NextDouble() * 72, random.Next(4) > 0, random.Next(5) > 0, channel);
-        }
-    }
-
-    private static AggregateData Of(params LoggedEvent[] events)
-    {
-        var data = new AggregateData();
-        foreach (var e in events)
-        {
-            Aggregation.Apply(data, e);
-        }
-
-        return data;
     }
 }
