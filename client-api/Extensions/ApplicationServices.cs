@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -59,6 +61,11 @@ public static class ApplicationServices
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
             health.AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+
+            // One key ring for all API hosts, so a console form rendered by one host may be posted to any other.
+            builder.Services.AddDataProtection().SetApplicationName("Evaluation");
+            builder.Services.AddOptions<KeyManagementOptions>()
+                .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRepository(dataSource));
         }
     }
 

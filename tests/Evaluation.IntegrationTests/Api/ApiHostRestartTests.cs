@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Evaluation.Contracts.Registry;
 using Evaluation.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 using static Evaluation.IntegrationTests.Api.IngestionApiTests;
 
@@ -9,10 +12,25 @@ namespace Evaluation.IntegrationTests.Api;
 
 /// <summary>
 /// Several API hosts in front of one cluster, one of them restarted between a send and its retry:
-/// a batch sent through different hosts, at once or after a restart, still counts once.
+/// a batch sent through different hosts, at once or after a restart, still counts once, and a console
+/// form's antiforgery token protected by one host is read by another.
 /// </summary>
 public sealed class ApiHostRestartTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
+    [Fact]
+    public async Task A_console_form_token_protected_by_one_API_host_is_read_by_another_from_the_shared_key_ring()
+    {
+        await using var first = system.CreateApi();
+        await using var second = system.CreateApi();
+        var written = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("antiforgery").Protect("form of an officer");
+
+        Assert.Equal("form of an officer", second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("antiforgery").Unprotect(written));
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var keys = new NpgsqlCommand("SELECT count(*) FROM data_protection_key", connection);
+        Assert.True((long)(await keys.ExecuteScalarAsync(TestContext.Current.CancellationToken))! >= 1, "the key ring is kept in PostgreSQL");
+    }
+
     [Fact]
     public async Task A_batch_resent_through_another_or_a_restarted_API_host_counts_once()
     {
