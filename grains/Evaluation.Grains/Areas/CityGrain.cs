@@ -10,8 +10,9 @@ namespace Evaluation.Grains.Areas;
 /// <summary>
 /// A city holds the latest aggregate each of its institutions reported, keyed by log position, so a
 /// repeated or late report can never count twice, and their running sum. Institutions mostly report what
-/// changed since their previous report; one the city cannot follow on from is answered with a request for the whole. It keeps no state of its own:
-/// on activation it asks its institutions, which are the durable source.
+/// changed since their previous report; a change the city cannot follow on from is refused, and the
+/// institution sends its whole aggregate. It keeps no state of its own: on activation it asks its
+/// institutions, which are the durable source.
 /// </summary>
 public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimeProvider time, ILogger<CityGrain> logger)
     : Grain, ICityGrain

@@ -5,7 +5,6 @@ using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
 using Evaluation.Domain.Ingestion;
-using Evaluation.Domain.Registry;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
