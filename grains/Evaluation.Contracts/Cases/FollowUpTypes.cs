@@ -17,6 +17,9 @@ public enum FollowUpState
 
     /// <summary>The province upheld the appeal: the rating no longer counts in any score, and is kept.</summary>
     Excluded = 4,
+
+    /// <summary>Rectification completed; the city still has to tell the rater what was done.</summary>
+    Rectified = 5,
 }
 
 public enum FollowUpStep
@@ -27,6 +30,31 @@ public enum FollowUpStep
     Feedback = 3,
     Uphold = 4,
     Dismiss = 5,
+
+    /// <summary>The rectification plan, recorded while rectifying (may be revised).</summary>
+    Plan = 6,
+
+    /// <summary>The rectification is done; its on-time share is a handling measure.</summary>
+    Rectify = 7,
+
+    /// <summary>The system noted that the stage the follow-up is in passed its deadline.</summary>
+    Overdue = 8,
+}
+
+/// <summary>What the call-back to the rater found (回访结果).</summary>
+public enum CallBackOutcome
+{
+    /// <summary>The rater confirmed the complaint: it needs rectifying.</summary>
+    Justified = 0,
+
+    /// <summary>The rater was not reached; the complaint is treated as justified.</summary>
+    Unreachable = 1,
+
+    /// <summary>The rater says the rating was a mistake; the city may appeal it.</summary>
+    Mistaken = 2,
+
+    /// <summary>Anonymous rating: checked against the service record instead of a call.</summary>
+    Checked = 3,
 }
 
 /// <summary>What ingestion hands over for each accepted 差评; the contact stays sealed.</summary>
@@ -55,13 +83,17 @@ public sealed record FollowUpEntry(
     [property: Id(4)] string Actor,
     [property: Id(5)] string Role,
     [property: Id(6)] DateTimeOffset At,
-    [property: Id(7)] string? Note);
+    [property: Id(7)] string? Note,
+    [property: Id(8)] CallBackOutcome? Outcome = null,
+    [property: Id(9)] IReadOnlyList<Attachment>? Attachments = null);
 
 [GenerateSerializer, Immutable, Alias("FollowUpCommand")]
 public sealed record FollowUpCommand(
     [property: Id(0)] FollowUpStep Step,
     [property: Id(1)] Actor Actor,
-    [property: Id(2)] string? Note);
+    [property: Id(2)] string? Note,
+    [property: Id(3)] CallBackOutcome? Outcome = null,
+    [property: Id(4)] IReadOnlyList<Attachment>? Attachments = null);
 
 /// <summary>One 差评's follow-up. Never carries the rater's contact; that is asked for separately.</summary>
 [GenerateSerializer, Immutable, Alias("FollowUp")]
@@ -82,7 +114,65 @@ public sealed record FollowUp(
     [property: Id(13)] DateTimeOffset? CalledBackAt,
     [property: Id(14)] DateTimeOffset? RectifyDeadline,
     [property: Id(15)] DateTimeOffset? ClosedAt,
-    [property: Id(16)] IReadOnlyList<FollowUpEntry> History);
+    [property: Id(16)] IReadOnlyList<FollowUpEntry> History,
+    [property: Id(17)] DateTimeOffset? RectifiedAt = null,
+    [property: Id(18)] DateTimeOffset? FeedbackAt = null,
+    [property: Id(19)] string? RectificationPlan = null,
+    [property: Id(20)] CallBackOutcome? CallBackOutcome = null,
+    [property: Id(21)] int? OverdueStage = null)
+{
+    /// <summary>The deadline of the stage the follow-up is in, or null when nothing is due (appealed, rectified, done).</summary>
+    public DateTimeOffset? DueAt => State switch
+    {
+        FollowUpState.Open => CallBackDeadline,
+        FollowUpState.Rectifying => RectifyDeadline,
+        _ => null,
+    };
+
+    /// <summary>The history line that started the current stage; an overdue note names it so it is taken once per stage.</summary>
+    public int Stage => History.LastOrDefault(e => e.Step != FollowUpStep.Overdue && e.Step != FollowUpStep.Plan)?.Sequence ?? 1;
+
+    public bool OverdueNoted => OverdueStage == Stage;
+}
+
+/// <summary>One time an officer opened a rater's contact: who, when, which follow-up (personal-data access record).</summary>
+[GenerateSerializer, Immutable, Alias("ContactReveal")]
+public sealed record ContactReveal(
+    [property: Id(0)] string FollowUpId,
+    [property: Id(1)] string CityCode,
+    [property: Id(2)] string InstitutionId,
+    [property: Id(3)] string Actor,
+    [property: Id(4)] string Role,
+    [property: Id(5)] DateTimeOffset At);
+
+[GenerateSerializer, Immutable, Alias("ContactRevealPage")]
+public sealed record ContactRevealPage(
+    [property: Id(0)] IReadOnlyList<ContactReveal> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Page,
+    [property: Id(3)] int PageSize);
+
+/// <summary>What a follow-up list asks for; every filter is optional except the city.</summary>
+[GenerateSerializer, Immutable, Alias("FollowUpFilter")]
+public sealed record FollowUpFilter(
+    [property: Id(0)] FollowUpState? State = null,
+    [property: Id(1)] bool? Overdue = null,
+    [property: Id(2)] string? InstitutionId = null,
+    [property: Id(3)] string? ServiceItem = null,
+    [property: Id(4)] Registry.Channel? Channel = null,
+    [property: Id(5)] byte? Level = null,
+    [property: Id(6)] bool OpenOnly = false,
+    [property: Id(7)] FollowUpOrder Order = FollowUpOrder.Newest,
+    [property: Id(8)] int Page = 1,
+    [property: Id(9)] int PageSize = 20);
+
+public enum FollowUpOrder
+{
+    Newest = 0,
+
+    /// <summary>The officer's queue: the stage deadline soonest first, follow-ups with nothing due last.</summary>
+    DueSoonest = 1,
+}
 
 [GenerateSerializer, Immutable, Alias("FollowUpPage")]
 public sealed record FollowUpPage(
@@ -101,9 +191,16 @@ public interface IFollowUpGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<FollowUp?> Get();
 
-    /// <summary>The rater's contact, unsealed; for the officer of the institution's city only (the API checks).</summary>
-    [Alias("GetContact")]
-    Task<Contact?> GetContact();
+    /// <summary>
+    /// The rater's contact, unsealed, for the officer of the institution's city only (the API checks). Every call
+    /// is recorded as a <see cref="ContactReveal"/> before the contact is returned.
+    /// </summary>
+    [Alias("RevealContact")]
+    Task<Contact?> RevealContact(Actor actor);
+
+    /// <summary>Notes, once per stage, that the stage's deadline has passed (logged, so the handling measures count it).</summary>
+    [Alias("NoteOverdue")]
+    Task<bool> NoteOverdue();
 }
 
 /// <summary>The follow-ups of one city, newest first. Key: city division code.</summary>
@@ -111,5 +208,35 @@ public interface IFollowUpGrain : IGrainWithStringKey
 public interface IFollowUpIndexGrain : IGrainWithStringKey
 {
     [Alias("Query")]
-    Task<FollowUpPage> Query(FollowUpState? state, bool? overdue, int page, int pageSize);
+    Task<FollowUpPage> Query(FollowUpFilter filter);
+
+    /// <summary>Who opened which rater's contact in this city, newest first.</summary>
+    [Alias("QueryReveals")]
+    Task<ContactRevealPage> QueryReveals(int page, int pageSize);
 }
+
+/// <summary>Appeals waiting for the province and the contact reveals of every city. Key: 0.</summary>
+[Alias("IFollowUpSupervisionGrain")]
+public interface IFollowUpSupervisionGrain : IGrainWithIntegerKey
+{
+    [Alias("AppealsAwaiting")]
+    Task<FollowUpPage> AppealsAwaiting(int page, int pageSize);
+
+    [Alias("QueryReveals")]
+    Task<ContactRevealPage> QueryReveals(string? cityCode, int page, int pageSize);
+
+    /// <summary>
+    /// Notes every follow-up whose stage deadline passed (so the handling measures count it) and answers, per
+    /// institution, the follow-ups overdue for longer than <paramref name="grace"/>.
+    /// </summary>
+    [Alias("SweepOverdue")]
+    Task<IReadOnlyList<OverdueFollowUps>> SweepOverdue(TimeSpan grace);
+}
+
+/// <summary>An institution's follow-ups overdue past the grace: how many, and the longest overdue.</summary>
+[GenerateSerializer, Immutable, Alias("OverdueFollowUps")]
+public sealed record OverdueFollowUps(
+    [property: Id(0)] string InstitutionId,
+    [property: Id(1)] string CityCode,
+    [property: Id(2)] int Count,
+    [property: Id(3)] DateTimeOffset OldestDue);

@@ -76,6 +76,19 @@ public enum LoggedEventKind : short
 
     /// <summary>An upheld appeal (申诉复核): the rating of the same source id stops counting; its own event stays.</summary>
     EvaluationExcluded = 3,
+
+    // The steps of a 差评's follow-up, counted on the day, channel and domain of the rating (the follow-up's
+    // day). OnTime says the step met its deadline; HadOpen says it ended a stage already noted overdue.
+    FollowUpCalledBack = 4,
+    FollowUpRectified = 5,
+    FollowUpAppealed = 6,
+    FollowUpAppealDismissed = 7,
+
+    /// <summary>The call-back deadline passed before the call-back.</summary>
+    FollowUpCallBackOverdue = 8,
+
+    /// <summary>The rectification deadline passed before the rectification.</summary>
+    FollowUpRectifyOverdue = 9,
 }
 
 /// <summary>

@@ -30,6 +30,40 @@ public sealed class Tally
 
     /// <summary>Completed services by handling-time bucket, for p50/p90; null until the first completion.</summary>
     [Id(5)] public long[]? HandlingHistogram { get; set; }
+
+    /// <summary>The 差评 follow-ups of this tally's ratings and their steps; null until the first 差评.</summary>
+    [Id(6)] public FollowUpCounts? FollowUps { get; set; }
+}
+
+/// <summary>
+/// Additive counters of the follow-ups of one tally's 差评 (SPEC 2.6 差评 handling). A "missed" step is one whose
+/// deadline passed before it was taken, so the follow-ups whose step was due are the on-time ones plus the missed.
+/// </summary>
+[GenerateSerializer, Alias("FollowUpCounts")]
+public sealed class FollowUpCounts
+{
+    [Id(0)] public long Opened { get; set; }
+
+    [Id(1)] public long CalledBack { get; set; }
+
+    [Id(2)] public long CalledBackOnTime { get; set; }
+
+    [Id(3)] public long CallBackMissed { get; set; }
+
+    [Id(4)] public long Rectified { get; set; }
+
+    [Id(5)] public long RectifiedOnTime { get; set; }
+
+    [Id(6)] public long RectifyMissed { get; set; }
+
+    [Id(7)] public long Appealed { get; set; }
+
+    [Id(8)] public long Upheld { get; set; }
+
+    [Id(9)] public long Dismissed { get; set; }
+
+    /// <summary>Follow-ups whose current stage is noted overdue and not yet taken.</summary>
+    [Id(10)] public long Overdue { get; set; }
 }
 
 /// <summary>The raw, additive state behind every measure of an institution or an area.</summary>

@@ -54,7 +54,28 @@ public sealed record AreaMeasures(
     [property: Id(2)] IReadOnlyDictionary<string, ServiceView> Service,
     [property: Id(3)] IReadOnlyDictionary<Channel, ScoreView> ByChannel,
     [property: Id(4)] IReadOnlyDictionary<IpDomain, ScoreView> ByDomain,
-    [property: Id(5)] IReadOnlyList<DailyPoint> Daily);
+    [property: Id(5)] IReadOnlyList<DailyPoint> Daily)
+{
+    /// <summary>差评 handling by window (SPEC 4.5.2 <c>handling</c>).</summary>
+    [Id(6)]
+    public IReadOnlyDictionary<string, HandlingView> Handling { get; init; } = new Dictionary<string, HandlingView>();
+}
+
+/// <summary>
+/// 差评 handling of one window, over the follow-ups of the window's 差评. Rates are 0..1 over the follow-ups whose
+/// step was due, null when none was; <see cref="Overdue"/> counts the ones whose current stage is past its deadline.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HandlingView")]
+public sealed record HandlingView(
+    [property: Id(0)] long FollowUps,
+    [property: Id(1)] long CalledBack,
+    [property: Id(2)] double? CallBackOnTimeRate,
+    [property: Id(3)] long Rectified,
+    [property: Id(4)] double? RectifiedOnTimeRate,
+    [property: Id(5)] long Appealed,
+    [property: Id(6)] long Upheld,
+    [property: Id(7)] double? UpheldAppealRate,
+    [property: Id(8)] long Overdue);
 
 /// <summary>The prior an area's small samples shrink toward: the mean level of its peer group.</summary>
 [GenerateSerializer, Immutable, Alias("PeerPrior")]

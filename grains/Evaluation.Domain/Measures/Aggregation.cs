@@ -27,6 +27,12 @@ public static class Aggregation
                 }
 
                 tally.Levels[logged.Level - 1]++;
+                if (logged.Level <= 2)
+                {
+                    // Every logged 差评 opens its follow-up in the same transaction (SPEC 3.4).
+                    FollowUpsOf(tally).Opened++;
+                }
+
                 break;
             case LoggedEventKind.EvaluationExcluded:
                 // Carries the day, channel, domain and level of the rating it excludes, so it undoes exactly that count.
@@ -37,6 +43,7 @@ public static class Aggregation
                 }
 
                 tally.Levels[logged.Level - 1]--;
+                FollowUpsOf(tally).Upheld++;
                 break;
             case LoggedEventKind.ServiceOpened:
                 tally.Opened++;
@@ -60,7 +67,12 @@ public static class Aggregation
 
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(logged), logged.Kind, "Unknown event kind.");
+                if (!FollowUpTally.Apply(FollowUpsOf(tally), logged))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(logged), logged.Kind, "Unknown event kind.");
+                }
+
+                break;
         }
     }
 
@@ -185,6 +197,7 @@ public static class Aggregation
                 nameof(Tally.HandlingHistogram),
                 e.HandlingHistogram ?? [],
                 a.HandlingHistogram ?? []);
+            CompareCounts(differences, where, nameof(Tally.FollowUps), FollowUpTally.Values(e.FollowUps), FollowUpTally.Values(a.FollowUps));
         }
 
         return differences;
@@ -210,6 +223,11 @@ public static class Aggregation
                 sum[bucket] += histogram[bucket];
             }
         }
+
+        if (source.FollowUps is { } followUps)
+        {
+            FollowUpTally.Add(FollowUpsOf(target), followUps, 1);
+        }
     }
 
     private static void SubtractTally(Tally target, Tally source)
@@ -232,6 +250,11 @@ public static class Aggregation
             }
         }
 
+        if (source.FollowUps is { } followUps)
+        {
+            FollowUpTally.Add(FollowUpsOf(target), followUps, -1);
+        }
+
         // A member's completions only ever grow, so none left in the sum means none in any member and hours of
         // exactly zero; what the subtraction leaves is rounding, which must not keep the tally alive.
         if (target.Completed == 0)
@@ -247,7 +270,8 @@ public static class Aggregation
             && tally.CompletedOnTime == 0
             && tally.HandlingHoursSum == 0
             && !tally.Levels.AsSpan().ContainsAnyExcept(0)
-            && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0))
+            && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
+            && FollowUpTally.IsEmpty(tally.FollowUps))
         {
             total.Tallies.Remove(key);
         }
@@ -259,7 +283,8 @@ public static class Aggregation
         && a.CompletedOnTime == b.CompletedOnTime
         && a.HandlingHoursSum.Equals(b.HandlingHoursSum)
         && a.Levels.AsSpan().SequenceEqual(b.Levels)
-        && a.HandlingHistogram.AsSpan().SequenceEqual(b.HandlingHistogram);
+        && a.HandlingHistogram.AsSpan().SequenceEqual(b.HandlingHistogram)
+        && FollowUpTally.Same(a.FollowUps, b.FollowUps);
 
     internal static Tally TallyFor<TKey>(Dictionary<TKey, Tally> tallies, TKey key)
         where TKey : notnull
@@ -275,6 +300,8 @@ public static class Aggregation
 
     private static long[] HistogramOf(Tally tally) =>
         tally.HandlingHistogram ??= new long[HandlingHistogram.BucketCount];
+
+    private static FollowUpCounts FollowUpsOf(Tally tally) => tally.FollowUps ??= new FollowUpCounts();
 
     private static void CompareCount(List<string> differences, string where, string field, long expected, long actual)
     {

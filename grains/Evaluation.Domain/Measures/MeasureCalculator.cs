@@ -67,6 +67,7 @@ public static class MeasureCalculator
 
         var scores = new Dictionary<string, ScoreView>();
         var service = new Dictionary<string, ServiceView>();
+        var handling = new Dictionary<string, HandlingView>();
         foreach (var (name, days) in Windows.All)
         {
             var window = new Tally();
@@ -77,6 +78,7 @@ public static class MeasureCalculator
 
             scores[name] = Score(window.Levels, prior, settings, settings.MinSampleFor(name));
             service[name] = Service(window, days, data.Backlog);
+            handling[name] = Handling(window.FollowUps);
         }
 
         var breakdownMinSample = settings.MinSampleFor(BreakdownWindow);
@@ -91,7 +93,30 @@ public static class MeasureCalculator
             service,
             byChannel.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
             byDomain.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
-            daily);
+            daily)
+        {
+            Handling = handling,
+        };
+    }
+
+    /// <summary>
+    /// 差评 handling over the follow-ups of one window's 差评 (SPEC 2.6, 4.5.2). An on-time rate counts the follow-ups
+    /// whose step was due, the ones taken in time plus the ones whose deadline passed first; the upheld-appeal rate
+    /// counts decided appeals. Each rate is null when nothing was due.
+    /// </summary>
+    public static HandlingView Handling(FollowUpCounts? counts)
+    {
+        var c = counts ?? new FollowUpCounts();
+        return new HandlingView(
+            c.Opened,
+            c.CalledBack,
+            Rate(c.CalledBackOnTime, c.CalledBackOnTime + c.CallBackMissed),
+            c.Rectified,
+            Rate(c.RectifiedOnTime, c.RectifiedOnTime + c.RectifyMissed),
+            c.Appealed,
+            c.Upheld,
+            Rate(c.Upheld, c.Upheld + c.Dismissed),
+            c.Overdue);
     }
 
     /// <summary>The rating measures of one set of level counts (index 0 = level 1).</summary>

@@ -11,9 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Evaluation.Grains.Cases;
 
 /// <summary>
-/// The follow-up of one 差评: applies <see cref="FollowUpRules"/> one step at a time and saves each step to the
-/// store, and on an upheld appeal appends the exclusion event to the log (once, by its key), which every
-/// aggregate then applies. The follow-up itself was opened by the log together with its rating.
+/// The follow-up of one 差评: applies <see cref="FollowUpRules"/> one step at a time. A step the handling measures
+/// count (call-back, rectification, appeal and its decision, a passed deadline) is logged and saved in one
+/// transaction, then handed to the institution, so the measures equal a recomputation over the log after any
+/// crash; plans and feedback are only saved. The follow-up itself was opened by the log together with its rating.
 /// </summary>
 public sealed class FollowUpGrain(
     IFollowUpStore store,
@@ -28,57 +29,97 @@ public sealed class FollowUpGrain(
     public async Task<FollowUp> Act(FollowUpCommand command)
     {
         var current = await CurrentAsync() ?? throw new AuditRefusedException($"no follow-up has the id '{this.GetPrimaryKeyString()}'");
-        var next = rules.Apply(current.FollowUp, command, time.GetUtcNow());
-        if (next.State == FollowUpState.Excluded)
+        return await SaveAsync(current, rules.Take(current.FollowUp, command, time.GetUtcNow()));
+    }
+
+    public async Task<bool> NoteOverdue()
+    {
+        if (await CurrentAsync() is not { } current || FollowUpRules.NoteOverdue(current.FollowUp, time.GetUtcNow()) is not { } change)
         {
-            await ExcludeAsync(current.Opening);
+            return false;
         }
 
-        if (!await store.SaveAsync(next))
+        await SaveAsync(current, change);
+        return true;
+    }
+
+    public async Task<FollowUp?> Get() => (await CurrentAsync())?.FollowUp;
+
+    public async Task<Contact?> RevealContact(Actor actor)
+    {
+        if (await CurrentAsync() is not { Opening.ContactSealed: { } sealedContact } current)
+        {
+            return null;
+        }
+
+        // Recorded before the contact leaves: a reveal that cannot be recorded does not happen.
+        var f = current.FollowUp;
+        await store.RecordRevealAsync(new ContactReveal(f.Id, f.CityCode, f.InstitutionId, actor.Name, actor.Role, time.GetUtcNow()));
+        return sealer.Open(sealedContact);
+    }
+
+    // A follow-up not found yet is looked up again next time: its rating may be committing right now.
+    private async Task<StoredFollowUp?> CurrentAsync() => stored ??= await store.FindAsync(this.GetPrimaryKeyString());
+
+    private async Task<FollowUp> SaveAsync(StoredFollowUp current, FollowUpChange change)
+    {
+        var revision = current.FollowUp.History.Count;
+        bool saved;
+        try
+        {
+            saved = change.Logged.Count == 0
+                ? await store.SaveAsync(change.Next, revision)
+                : await LogAsync(current.Opening, change, revision);
+        }
+        catch (FollowUpConflictException)
+        {
+            saved = false;
+        }
+
+        if (!saved)
         {
             // Only a second activation during a cluster change can get here; make the caller look again.
             stored = null;
             throw new AuditRefusedException("the follow-up changed meanwhile; reload it and try again");
         }
 
-        stored = current with { FollowUp = next };
-        return next;
+        stored = current with { FollowUp = change.Next };
+        return change.Next;
     }
 
-    public async Task<FollowUp?> Get() => (await CurrentAsync())?.FollowUp;
-
-    public async Task<Contact?> GetContact() =>
-        (await CurrentAsync())?.Opening.ContactSealed is { } sealedContact ? sealer.Open(sealedContact) : null;
-
-    // A follow-up not found yet is looked up again next time: its rating may be committing right now.
-    private async Task<StoredFollowUp?> CurrentAsync() => stored ??= await store.FindAsync(this.GetPrimaryKeyString());
-
-    /// <summary>Logged before the step is saved: a retry after a failure finds the key claimed and logs nothing twice.</summary>
-    private async Task ExcludeAsync(FollowUpOpening o)
+    /// <summary>Logs the step's events with the save riding on the last one; false when they were logged before.</summary>
+    private async Task<bool> LogAsync(FollowUpOpening o, FollowUpChange change, int revision)
     {
+        var events = change.Logged.Select((entry, i) => new PendingEvent(
+            entry.Key, null, o.InstitutionId, entry.Kind, o.EvaluationId, o.ServiceItem, o.Channel, o.Domain, o.Day, o.OccurredAt, o.Level,
+            OnTime: entry.OnTime, LeftOverdue: entry.LeftOverdue,
+            SavesFollowUp: i == change.Logged.Count - 1 ? change.Next : null, SavesOverRevision: revision)).ToList();
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {
-            outcomes = await log.AppendAsync([new PendingEvent($"excl:{o.EvaluationId}", null, o.InstitutionId, LoggedEventKind.EvaluationExcluded,
-                o.EvaluationId, o.ServiceItem, o.Channel, o.Domain, o.Day, o.OccurredAt, o.Level)]);
+            outcomes = await log.AppendAsync(events);
         }
         catch (DbException ex)
         {
-            logger.LogWarning(ex, "Logging the exclusion of rating {Id} failed", o.EvaluationId);
-            throw new LogUnavailableException($"The event log is unavailable ({ex.GetType().Name}); the appeal is not decided yet.");
+            logger.LogWarning(ex, "Logging a step of follow-up {Id} failed", o.EvaluationId);
+            throw new LogUnavailableException($"The event log is unavailable ({ex.GetType().Name}); the step was not taken.");
         }
 
-        if (outcomes[0].Logged is { } logged)
+        if (outcomes[^1].IsDuplicate)
         {
-            try
-            {
-                await GrainFactory.GetGrain<IInstitutionGrain>(o.InstitutionId).Apply([logged]);
-            }
-            catch (Exception ex)
-            {
-                // Committed; the institution catches up from the log on its own.
-                logger.LogWarning(ex, "Handing the exclusion of rating {Id} to its institution failed", o.EvaluationId);
-            }
+            return false;
         }
+
+        try
+        {
+            await GrainFactory.GetGrain<IInstitutionGrain>(o.InstitutionId).Apply([.. outcomes.Where(x => x.Logged is not null).Select(x => x.Logged!)]);
+        }
+        catch (Exception ex)
+        {
+            // Committed; the institution catches up from the log on its own.
+            logger.LogWarning(ex, "Handing a step of follow-up {Id} to its institution failed", o.EvaluationId);
+        }
+
+        return true;
     }
 }

@@ -5,12 +5,13 @@ using Orleans.Concurrency;
 namespace Evaluation.Grains.Cases;
 
 /// <summary>
-/// One city's follow-ups for its console: filter by state and overdue, newest first. The list is a query
-/// over the follow-up store, so any silo answers it and nothing is held in memory.
+/// One city's follow-ups for its console, and who opened which contact. Both are queries over the follow-up
+/// store, so any silo answers them and nothing is held in memory.
 /// </summary>
 [StatelessWorker]
 public sealed class FollowUpIndexGrain(IFollowUpStore store, [FromKeyedServices(CaseClock.Key)] TimeProvider time) : Grain, IFollowUpIndexGrain
 {
-    public Task<FollowUpPage> Query(FollowUpState? followUpState, bool? overdue, int page, int pageSize) =>
-        store.QueryAsync(new FollowUpQuery(this.GetPrimaryKeyString(), followUpState, overdue, page, pageSize), time.GetUtcNow());
+    public Task<FollowUpPage> Query(FollowUpFilter filter) => store.QueryAsync(this.GetPrimaryKeyString(), filter, time.GetUtcNow());
+
+    public Task<ContactRevealPage> QueryReveals(int page, int pageSize) => store.QueryRevealsAsync(this.GetPrimaryKeyString(), page, pageSize);
 }

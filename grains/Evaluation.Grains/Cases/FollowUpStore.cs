@@ -8,21 +8,31 @@ public sealed record StoredFollowUp(FollowUp FollowUp, FollowUpOpening Opening);
 
 /// <summary>
 /// Where follow-ups live. They are opened by the event log, in the transaction that logs their 差评
-/// (<see cref="EventLog.PendingEvent.OpensFollowUp"/>); the follow-up grain saves each later step.
+/// (<see cref="EventLog.PendingEvent.OpensFollowUp"/>); steps that the handling measures count are saved by the
+/// log too, in the transaction that logs them (<see cref="EventLog.PendingEvent.SavesFollowUp"/>); the follow-up
+/// grain saves the other steps (plans, feedback) here.
 /// </summary>
 public interface IFollowUpStore
 {
     Task<StoredFollowUp?> FindAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the next step; false when the stored follow-up is no longer the one it was applied to.</summary>
-    Task<bool> SaveAsync(FollowUp next, CancellationToken cancellationToken = default);
+    Task<bool> SaveAsync(FollowUp next, int overRevision, CancellationToken cancellationToken = default);
 
-    /// <summary>One city's follow-ups, newest first, filtered like <see cref="FollowUpQuery"/>.</summary>
-    Task<FollowUpPage> QueryAsync(FollowUpQuery query, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Follow-ups of one city (or every city when null), filtered and ordered like <see cref="FollowUpFilter"/>.</summary>
+    Task<FollowUpPage> QueryAsync(string? cityCode, FollowUpFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    Task RecordRevealAsync(ContactReveal reveal, CancellationToken cancellationToken = default);
+
+    /// <summary>Contact reveals of one city (or every city when null), newest first.</summary>
+    Task<ContactRevealPage> QueryRevealsAsync(string? cityCode, int page, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of follow-ups whose stage deadline passed before <paramref name="now"/> and is not yet noted.</summary>
+    Task<IReadOnlyList<string>> OverdueUnnotedAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Per institution, the follow-ups still in a stage whose deadline passed before <paramref name="dueBefore"/>.</summary>
+    Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default);
 }
-
-/// <summary>What the city console asks for: a state, overdue or not, and a page.</summary>
-public sealed record FollowUpQuery(string CityCode, FollowUpState? State, bool? Overdue, int Page, int PageSize);
 
 /// <summary>The JSON the PostgreSQL store keeps; the contact is left out of it (it has its own sealed column).</summary>
 internal static class FollowUpDocuments

@@ -3,11 +3,12 @@ using Evaluation.Domain.Cases;
 
 namespace Evaluation.Grains.Cases;
 
-/// <summary>Follow-ups for <c>--in-memory</c> mode; the in-memory event log opens them as it logs their 差评.</summary>
+/// <summary>Follow-ups for <c>--in-memory</c> mode; the in-memory event log opens them and saves counted steps.</summary>
 public sealed class InMemoryFollowUpStore : IFollowUpStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, StoredFollowUp> followUps = [];
+    private readonly List<ContactReveal> reveals = [];
 
     /// <summary>Called by the in-memory log for a newly logged 差评; a second opening of the same rating changes nothing.</summary>
     public void Open(StoredFollowUp opened)
@@ -15,6 +16,23 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
         lock (gate)
         {
             followUps.TryAdd(opened.FollowUp.Id, opened);
+        }
+    }
+
+    public bool CanSave(int overRevision, FollowUp next)
+    {
+        lock (gate)
+        {
+            return followUps.TryGetValue(next.Id, out var stored) && stored.FollowUp.History.Count == overRevision;
+        }
+    }
+
+    /// <summary>Called by the in-memory log, which checked <see cref="CanSave"/> under its own lock first.</summary>
+    public void Save(FollowUp next)
+    {
+        lock (gate)
+        {
+            followUps[next.Id] = followUps[next.Id] with { FollowUp = next };
         }
     }
 
@@ -26,33 +44,80 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
         }
     }
 
-    public Task<bool> SaveAsync(FollowUp next, CancellationToken cancellationToken = default)
+    public Task<bool> SaveAsync(FollowUp next, int overRevision, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
-            if (!followUps.TryGetValue(next.Id, out var stored) || stored.FollowUp.History.Count != next.History.Count - 1)
+            if (!CanSave(overRevision, next))
             {
                 return Task.FromResult(false);
             }
 
-            followUps[next.Id] = stored with { FollowUp = next };
+            Save(next);
             return Task.FromResult(true);
         }
     }
 
-    public Task<FollowUpPage> QueryAsync(FollowUpQuery query, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<FollowUpPage> QueryAsync(string? cityCode, FollowUpFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
             var matching = followUps.Values.Select(s => s.FollowUp)
-                .Where(f => f.CityCode == query.CityCode)
-                .Where(f => query.State is null || f.State == query.State)
-                .Where(f => query.Overdue is null || FollowUpRules.IsOverdue(f, now) == query.Overdue)
-                .OrderByDescending(f => f.OpenedAt)
-                .ThenBy(f => f.Id, StringComparer.Ordinal)
-                .ToList();
+                .Where(f => cityCode is null || f.CityCode == cityCode)
+                .Where(f => filter.State is null || f.State == filter.State)
+                .Where(f => filter.Overdue is null || FollowUpRules.IsOverdue(f, now) == filter.Overdue)
+                .Where(f => filter.InstitutionId is null || f.InstitutionId == filter.InstitutionId)
+                .Where(f => filter.ServiceItem is null || f.ServiceItem == filter.ServiceItem)
+                .Where(f => filter.Channel is null || f.Channel == filter.Channel)
+                .Where(f => filter.Level is null || f.Level == filter.Level)
+                .Where(f => !filter.OpenOnly || f.State is not (FollowUpState.Closed or FollowUpState.Excluded));
+            var ordered = filter.Order == FollowUpOrder.DueSoonest
+                ? matching.OrderBy(f => f.DueAt is null).ThenBy(f => f.DueAt).ThenBy(f => f.OpenedAt).ThenBy(f => f.Id, StringComparer.Ordinal)
+                : matching.OrderByDescending(f => f.OpenedAt).ThenBy(f => f.Id, StringComparer.Ordinal);
+            var all = ordered.ToList();
             return Task.FromResult(new FollowUpPage(
-                [.. matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)], matching.Count, query.Page, query.PageSize));
+                [.. all.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)], all.Count, filter.Page, filter.PageSize));
+        }
+    }
+
+    public Task RecordRevealAsync(ContactReveal reveal, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            reveals.Add(reveal);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<ContactRevealPage> QueryRevealsAsync(string? cityCode, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var matching = reveals.Where(r => cityCode is null || r.CityCode == cityCode).Reverse().ToList();
+            return Task.FromResult(new ContactRevealPage([.. matching.Skip((page - 1) * pageSize).Take(pageSize)], matching.Count, page, pageSize));
+        }
+    }
+
+    public Task<IReadOnlyList<string>> OverdueUnnotedAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<string> ids = [.. followUps.Values.Select(s => s.FollowUp)
+                .Where(f => FollowUpRules.IsOverdue(f, now) && !f.OverdueNoted).OrderBy(f => f.DueAt).Take(limit).Select(f => f.Id)];
+            return Task.FromResult(ids);
+        }
+    }
+
+    public Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<OverdueFollowUps> result = [.. followUps.Values.Select(s => s.FollowUp)
+                .Where(f => f.DueAt is { } due && due < dueBefore)
+                .GroupBy(f => (f.InstitutionId, f.CityCode))
+                .OrderBy(g => g.Key.InstitutionId, StringComparer.Ordinal)
+                .Select(g => new OverdueFollowUps(g.Key.InstitutionId, g.Key.CityCode, g.Count(), g.Min(f => f.DueAt!.Value)))];
+            return Task.FromResult(result);
         }
     }
 }

@@ -4,15 +4,17 @@ using NpgsqlTypes;
 
 namespace Evaluation.Grains.Cases;
 
-/// <summary>Follow-ups in the <c>follow_up</c> table (ops/sql/005_follow_up.sql).</summary>
+/// <summary>Follow-ups in the <c>follow_up</c> table and contact reveals in <c>contact_reveal</c> (ops/sql/005, 007).</summary>
 public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollowUpStore
 {
-    // Mirrors FollowUpRules.IsOverdue: past the deadline of the stage the city is in.
-    private const string OverdueSql = "coalesce((state = 0 AND call_back_deadline < $4) OR (state = 1 AND rectify_deadline < $4), false)";
-
-    private const string MatchingSql = $"""
+    // Mirrors FollowUpRules.IsOverdue: due_at is the deadline of the stage the follow-up is in.
+    private const string MatchingSql = """
         FROM follow_up
-        WHERE city_code = $1 AND ($2::smallint IS NULL OR state = $2) AND ($3::boolean IS NULL OR {OverdueSql} = $3)
+        WHERE ($1::text IS NULL OR city_code = $1) AND ($2::smallint IS NULL OR state = $2)
+          AND ($3::boolean IS NULL OR coalesce(due_at < $4, false) = $3)
+          AND ($5::text IS NULL OR institution_id = $5) AND ($6::text IS NULL OR service_item = $6)
+          AND ($7::smallint IS NULL OR channel = $7) AND ($8::smallint IS NULL OR level = $8)
+          AND (NOT $9 OR state IN (0, 1, 2, 5))
         """;
 
     public async Task<StoredFollowUp?> FindAsync(string id, CancellationToken cancellationToken = default)
@@ -29,36 +31,47 @@ public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollow
         return new StoredFollowUp(FollowUpDocuments.ReadFollowUp(reader.GetString(0)), FollowUpDocuments.ReadOpening(reader.GetString(1), contact));
     }
 
-    public async Task<bool> SaveAsync(FollowUp next, CancellationToken cancellationToken = default)
+    public async Task<bool> SaveAsync(FollowUp next, int overRevision, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            UPDATE follow_up SET state = $2, rectify_deadline = $3, revision = $4, document = $5
-            WHERE id = $1 AND revision = $4 - 1
+            UPDATE follow_up SET state = $2, rectify_deadline = $3, revision = $4, document = $5, due_at = $6, overdue_noted = $7
+            WHERE id = $1 AND revision = $8
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = next.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = (short)next.State });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)next.RectifyDeadline?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Time(next.RectifyDeadline));
         command.Parameters.Add(new NpgsqlParameter { Value = next.History.Count });
         command.Parameters.Add(new NpgsqlParameter { Value = FollowUpDocuments.Write(next), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(Time(next.DueAt));
+        command.Parameters.Add(new NpgsqlParameter { Value = next.OverdueNoted });
+        command.Parameters.Add(new NpgsqlParameter { Value = overRevision });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<FollowUpPage> QueryAsync(FollowUpQuery query, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<FollowUpPage> QueryAsync(string? cityCode, FollowUpFilter filter, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        var order = filter.Order == FollowUpOrder.DueSoonest
+            ? """due_at NULLS LAST, opened_at, id COLLATE "C" """
+            : """opened_at DESC, id COLLATE "C" """;
         await using var batch = dataSource.CreateBatch();
-        var page = new NpgsqlBatchCommand($"""SELECT document::text {MatchingSql} ORDER BY opened_at DESC, id COLLATE "C" LIMIT $5 OFFSET $6""");
+        var page = new NpgsqlBatchCommand($"SELECT document::text {MatchingSql} ORDER BY {order} LIMIT $10 OFFSET $11");
         var count = new NpgsqlBatchCommand($"SELECT count(*) {MatchingSql}");
         foreach (var command in new[] { page, count })
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = query.CityCode });
-            command.Parameters.Add(new NpgsqlParameter { Value = query.State is { } state ? (short)state : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Overdue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
-            command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(Text(cityCode));
+            command.Parameters.Add(new NpgsqlParameter { Value = filter.State is { } state ? (short)state : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Overdue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+            command.Parameters.Add(Time(now));
+            command.Parameters.Add(Text(filter.InstitutionId));
+            command.Parameters.Add(Text(filter.ServiceItem));
+            command.Parameters.Add(new NpgsqlParameter { Value = filter.Channel is { } channel ? (short)channel : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = filter.Level is { } level ? (short)level : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+            command.Parameters.Add(new NpgsqlParameter { Value = filter.OpenOnly });
             batch.BatchCommands.Add(command);
         }
 
-        page.Parameters.Add(new NpgsqlParameter { Value = query.PageSize });
-        page.Parameters.Add(new NpgsqlParameter { Value = (long)(query.Page - 1) * query.PageSize });
+        page.Parameters.Add(new NpgsqlParameter { Value = filter.PageSize });
+        page.Parameters.Add(new NpgsqlParameter { Value = (long)(filter.Page - 1) * filter.PageSize });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var items = new List<FollowUp>();
         while (await reader.ReadAsync(cancellationToken))
@@ -68,6 +81,86 @@ public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollow
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new FollowUpPage(items, (int)reader.GetInt64(0), query.Page, query.PageSize);
+        return new FollowUpPage(items, (int)reader.GetInt64(0), filter.Page, filter.PageSize);
     }
+
+    public async Task RecordRevealAsync(ContactReveal reveal, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO contact_reveal (follow_up_id, city_code, institution_id, actor, role, revealed_at) VALUES ($1, $2, $3, $4, $5, $6)
+            """);
+        foreach (var value in new[] { reveal.FollowUpId, reveal.CityCode, reveal.InstitutionId, reveal.Actor, reveal.Role })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        command.Parameters.Add(Time(reveal.At));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ContactRevealPage> QueryRevealsAsync(string? cityCode, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var rows = new NpgsqlBatchCommand("""
+            SELECT follow_up_id, city_code, institution_id, actor, role, revealed_at FROM contact_reveal
+            WHERE $1::text IS NULL OR city_code = $1 ORDER BY id DESC LIMIT $2 OFFSET $3
+            """);
+        var count = new NpgsqlBatchCommand("SELECT count(*) FROM contact_reveal WHERE $1::text IS NULL OR city_code = $1");
+        rows.Parameters.Add(Text(cityCode));
+        rows.Parameters.Add(new NpgsqlParameter { Value = pageSize });
+        rows.Parameters.Add(new NpgsqlParameter { Value = (long)(page - 1) * pageSize });
+        count.Parameters.Add(Text(cityCode));
+        batch.BatchCommands.Add(rows);
+        batch.BatchCommands.Add(count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var items = new List<ContactReveal>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new ContactReveal(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ContactRevealPage(items, (int)reader.GetInt64(0), page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<string>> OverdueUnnotedAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id FROM follow_up WHERE state IN (0, 1) AND due_at < $1 AND NOT overdue_noted ORDER BY due_at LIMIT $2
+            """);
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT institution_id, city_code, count(*), min(due_at) FROM follow_up
+            WHERE state IN (0, 1) AND due_at < $1 GROUP BY institution_id, city_code ORDER BY institution_id
+            """);
+        command.Parameters.Add(Time(dueBefore));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new List<OverdueFollowUps>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new OverdueFollowUps(reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return result;
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) =>
+        new() { Value = (object?)value?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 }

@@ -19,6 +19,12 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps) : IEventLo
         var outcomes = new AppendOutcome[events.Count];
         lock (gate)
         {
+            // Like the database's transaction: a stale follow-up save logs nothing of the batch.
+            if (events.FirstOrDefault(e => e.SavesFollowUp is not null && !claimedKeys.Contains(e.DedupKey) && !followUps.CanSave(e.SavesOverRevision, e.SavesFollowUp)) is { } stale)
+            {
+                throw new FollowUpConflictException(stale.SourceId);
+            }
+
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
@@ -34,6 +40,11 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps) : IEventLo
                 if (e.OpensFollowUp is { } followUp)
                 {
                     followUps.Open(followUp);
+                }
+
+                if (e.SavesFollowUp is { } saved)
+                {
+                    followUps.Save(saved);
                 }
 
                 outcomes[i] = new AppendOutcome(logged);

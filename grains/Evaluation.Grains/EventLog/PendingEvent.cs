@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
 using Evaluation.Grains.Cases;
@@ -7,7 +8,9 @@ namespace Evaluation.Grains.EventLog;
 /// <summary>
 /// A validated event on its way into the log. <see cref="DedupKey"/> is claimed once forever;
 /// a completion also probes <see cref="OpenKey"/> to learn whether the record was ever open (in the backlog).
-/// A 差评 carries the follow-up it opens, which the log stores in the same transaction when the rating is new.
+/// A 差评 carries the follow-up it opens, which the log stores in the same transaction when the rating is new;
+/// a follow-up step carries the follow-up as it is after the step (<see cref="SavesFollowUp"/>), which the log
+/// saves in the same transaction, so the step is counted exactly when it is stored.
 /// </summary>
 public sealed record PendingEvent(
     string DedupKey,
@@ -29,11 +32,24 @@ public sealed record PendingEvent(
     DateTimeOffset? CompletedAt = null,
     bool OnTime = false,
     double HandlingHours = 0,
-    StoredFollowUp? OpensFollowUp = null)
+    StoredFollowUp? OpensFollowUp = null,
+    bool LeftOverdue = false,
+    FollowUp? SavesFollowUp = null,
+    int SavesOverRevision = 0)
 {
+    /// <summary>Completions learn from the log whether their record was open; follow-up steps say themselves.</summary>
     public LoggedEvent ToLogged(long position, bool hadOpen) =>
-        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, hadOpen);
+        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue);
+
+    public bool IsFollowUpStep => Kind is >= LoggedEventKind.FollowUpCalledBack and <= LoggedEventKind.FollowUpRectifyOverdue;
 }
+
+/// <summary>
+/// The follow-up a step would save was changed meanwhile (a second activation during a cluster change); nothing
+/// of the batch was logged.
+/// </summary>
+public sealed class FollowUpConflictException(string followUpId)
+    : Exception($"Follow-up {followUpId} changed meanwhile; nothing was logged.");
 
 /// <summary>What the log did with one pending event: null when its key was already claimed.</summary>
 public readonly record struct AppendOutcome(LoggedEvent? Logged)

@@ -21,7 +21,9 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             domain smallint NOT NULL, day date NOT NULL, occurred_at timestamptz NOT NULL, level smallint,
             tags text[], comment text, real_name boolean, contact_sealed bytea, accepted_at timestamptz,
             completed_at timestamptz, on_time boolean, handling_hours double precision,
-            follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz
+            follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz,
+            left_overdue boolean, follow_up_revision int, follow_up_state smallint, follow_up_rectify_deadline timestamptz,
+            follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         """;
@@ -29,7 +31,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
     private const string CopySql = """
         COPY incoming (ord, dedup_key, open_key, institution_id, kind, source_id, service_item, channel, domain, day,
             occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
-            follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline)
+            follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline,
+            left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -62,14 +65,23 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                     level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
                 SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
                     comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
-                    CASE WHEN kind = 2 THEN had_open END
+                    CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END
                 FROM numbered ORDER BY institution_id, position),
         opened AS (
-            INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed)
-                SELECT source_id, follow_up_city, 0, follow_up_opened_at, follow_up_deadline, 1, follow_up, follow_up_opening, contact_sealed
-                FROM numbered WHERE follow_up IS NOT NULL
-                ON CONFLICT (id) DO NOTHING)
-        SELECT ord, position, had_open FROM numbered;
+            INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed,
+                    institution_id, service_item, channel, level, due_at)
+                SELECT source_id, follow_up_city, 0, follow_up_opened_at, follow_up_deadline, 1, follow_up, follow_up_opening, contact_sealed,
+                    institution_id, service_item, channel, level, follow_up_deadline
+                FROM numbered WHERE follow_up IS NOT NULL AND follow_up_revision IS NULL
+                ON CONFLICT (id) DO NOTHING),
+        saved AS (
+            UPDATE follow_up f SET state = n.follow_up_state, rectify_deadline = n.follow_up_rectify_deadline,
+                    revision = n.follow_up_revision, document = n.follow_up, due_at = n.follow_up_due_at,
+                    overdue_noted = n.follow_up_overdue_noted
+                FROM numbered n
+                WHERE n.follow_up_revision IS NOT NULL AND f.id = n.source_id AND f.revision = n.follow_up_from_revision
+                RETURNING f.id)
+        SELECT ord, position, had_open, follow_up_revision IS NULL OR source_id IN (SELECT id FROM saved) FROM numbered;
         """;
 
     private const string ReadSql = """
@@ -99,13 +111,19 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
             // Only the last statement's rows matter; the lock count before it is skipped.
-            while (reader.FieldCount != 3 && await reader.NextResultAsync(cancellationToken))
+            while (reader.FieldCount != 4 && await reader.NextResultAsync(cancellationToken))
             {
             }
 
             while (await reader.ReadAsync(cancellationToken))
             {
                 var ord = reader.GetInt32(0);
+                if (!reader.GetBoolean(3))
+                {
+                    // Disposing the transaction uncommitted rolls the whole batch back.
+                    throw new FollowUpConflictException(events[ord].SourceId);
+                }
+
                 outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2)));
             }
         }
@@ -132,7 +150,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await importer.WriteAsync((short)e.Domain, NpgsqlDbType.Smallint, cancellationToken);
             await importer.WriteAsync(e.Day, NpgsqlDbType.Date, cancellationToken);
             await importer.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, e.Kind is LoggedEventKind.Evaluation or LoggedEventKind.EvaluationExcluded ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
+            await WriteNullableAsync(importer, e.Kind is LoggedEventKind.Evaluation or LoggedEventKind.EvaluationExcluded || e.IsFollowUpStep ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
             await WriteNullableAsync(importer, e.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Comment, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? e.RealName : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
@@ -140,14 +158,23 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await WriteNullableAsync(importer, e.AcceptedAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, e.CompletedAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             var completion = e.Kind == LoggedEventKind.ServiceCompleted;
-            await WriteNullableAsync(importer, completion ? e.OnTime : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, completion || e.IsFollowUpStep ? e.OnTime : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
             await WriteNullableAsync(importer, completion ? e.HandlingHours : (double?)null, NpgsqlDbType.Double, cancellationToken);
             var followUp = e.OpensFollowUp;
-            await WriteNullableAsync(importer, followUp is null ? null : FollowUpDocuments.Write(followUp.FollowUp), NpgsqlDbType.Jsonb, cancellationToken);
+            var document = e.SavesFollowUp ?? followUp?.FollowUp;
+            await WriteNullableAsync(importer, document is null ? null : FollowUpDocuments.Write(document), NpgsqlDbType.Jsonb, cancellationToken);
             await WriteNullableAsync(importer, followUp is null ? null : FollowUpDocuments.Write(followUp.Opening), NpgsqlDbType.Jsonb, cancellationToken);
             await WriteNullableAsync(importer, followUp?.FollowUp.CityCode, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, followUp?.FollowUp.OpenedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, followUp?.FollowUp.CallBackDeadline.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            var saves = e.SavesFollowUp;
+            await WriteNullableAsync(importer, e.IsFollowUpStep ? e.LeftOverdue : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, saves?.History.Count, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(importer, saves is null ? null : (short?)saves.State, NpgsqlDbType.Smallint, cancellationToken);
+            await WriteNullableAsync(importer, saves?.RectifyDeadline?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, saves?.DueAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, saves is null ? null : (int?)e.SavesOverRevision, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(importer, saves?.OverdueNoted, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

@@ -54,8 +54,8 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
         Assert.Null(await store.FindAsync("atomic-good", Ct));
 
         var calledBack = Rules.Apply(stored.FollowUp, new FollowUpCommand(FollowUpStep.CallBack, Officer, "called"), Monday.AddHours(2));
-        Assert.True(await store.SaveAsync(calledBack, Ct));
-        Assert.False(await store.SaveAsync(calledBack, Ct));
+        Assert.True(await store.SaveAsync(calledBack, 1, Ct));
+        Assert.False(await store.SaveAsync(calledBack, 1, Ct));
 
         // The re-sent 差评 is a duplicate: no second follow-up, and the one worked on is not reset.
         Assert.All(await log.AppendAsync(batch, Ct), outcome => Assert.True(outcome.IsDuplicate));
@@ -92,7 +92,7 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
             var next = Rules.Apply(f, new FollowUpCommand(i % 2 == 0 ? FollowUpStep.CallBack : FollowUpStep.Appeal, Officer, "worked on"), f.OpenedAt.AddDays(1));
             if (i % 4 == 0 && next.State == FollowUpState.Rectifying)
             {
-                next = Rules.Apply(next, new FollowUpCommand(FollowUpStep.Feedback, Officer, "told the rater"), f.OpenedAt.AddDays(2));
+                next = Rules.Apply(next, new FollowUpCommand(FollowUpStep.Rectify, Officer, "queue system installed"), f.OpenedAt.AddDays(2));
             }
 
             await SaveBothAsync(postgres, inMemory, f, next);
@@ -100,16 +100,20 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
 
         foreach (var now in new[] { Monday, Monday.AddDays(5), Monday.AddDays(15), Monday.AddDays(40) })
         {
-            foreach (var state in new FollowUpState?[] { null, FollowUpState.Open, FollowUpState.Rectifying, FollowUpState.Appealed, FollowUpState.Closed })
+            foreach (var state in new FollowUpState?[] { null, FollowUpState.Open, FollowUpState.Rectifying, FollowUpState.Appealed, FollowUpState.Rectified })
             {
-                foreach (var overdue in new bool?[] { null, true, false })
+                foreach (var (overdue, order, level) in new (bool?, FollowUpOrder, byte?)[]
+                {
+                    (null, FollowUpOrder.Newest, null), (true, FollowUpOrder.Newest, null), (false, FollowUpOrder.DueSoonest, null),
+                    (null, FollowUpOrder.DueSoonest, null), (null, FollowUpOrder.DueSoonest, 2),
+                })
                 {
                     foreach (var (page, size) in new[] { (1, 7), (2, 7), (9, 7), (1, 100) })
                     {
-                        var query = new FollowUpQuery("440100", state, overdue, page, size);
-                        var expected = await inMemory.QueryAsync(query, now, Ct);
-                        var actual = await postgres.QueryAsync(query, now, Ct);
-                        var what = $"{state?.ToString() ?? "any"}, overdue {overdue?.ToString() ?? "any"}, page {page}×{size} at {now:yyyy-MM-dd}";
+                        var query = new FollowUpFilter(state, overdue, Level: level, Order: order, Page: page, PageSize: size);
+                        var expected = await inMemory.QueryAsync("440100", query, now, Ct);
+                        var actual = await postgres.QueryAsync("440100", query, now, Ct);
+                        var what = $"{state?.ToString() ?? "any"}, overdue {overdue?.ToString() ?? "any"}, {order}, level {level}, page {page}×{size} at {now:yyyy-MM-dd}";
                         Assert.True(expected.Total == actual.Total, $"{what}: total {actual.Total}, expected {expected.Total}");
                         Assert.True(expected.Items.Select(f => f.Id).SequenceEqual(actual.Items.Select(f => f.Id)),
                             $"{what}: [{string.Join(",", actual.Items.Select(f => f.Id))}] expected [{string.Join(",", expected.Items.Select(f => f.Id))}]");
@@ -118,8 +122,8 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
             }
         }
 
-        Assert.Contains((await postgres.QueryAsync(new FollowUpQuery("440100", null, true, 1, 100), Monday.AddDays(40), Ct)).Items, f => f.State == FollowUpState.Open);
-        Assert.Equal(15, (await postgres.QueryAsync(new FollowUpQuery("440300", null, null, 1, 100), Monday, Ct)).Total);
+        Assert.Contains((await postgres.QueryAsync("440100", new FollowUpFilter(Overdue: true, PageSize: 100), Monday.AddDays(40), Ct)).Items, f => f.State == FollowUpState.Open);
+        Assert.Equal(15, (await postgres.QueryAsync("440300", new FollowUpFilter(PageSize: 100), Monday, Ct)).Total);
     }
 
     private static async Task SaveBothAsync(PostgresFollowUpStore postgres, InMemoryFollowUpStore inMemory, FollowUp from, FollowUp to)
@@ -128,8 +132,8 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
         for (var count = from.History.Count + 1; count <= to.History.Count; count++)
         {
             var step = to with { History = [.. to.History.Take(count)] };
-            Assert.True(await postgres.SaveAsync(step, Ct));
-            Assert.True(await inMemory.SaveAsync(step, Ct));
+            Assert.True(await postgres.SaveAsync(step, count - 1, Ct));
+            Assert.True(await inMemory.SaveAsync(step, count - 1, Ct));
         }
     }
 

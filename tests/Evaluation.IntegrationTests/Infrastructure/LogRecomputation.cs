@@ -40,7 +40,12 @@ public static class LogRecomputation
             SELECT m.area, l.day, l.channel, l.domain,
                    {Rated(1)}, {Rated(2)}, {Rated(3)}, {Rated(4)}, {Rated(5)},
                    count(*) FILTER (WHERE l.kind = 1), count(*) FILTER (WHERE l.kind = 2),
-                   count(*) FILTER (WHERE l.kind = 2 AND l.on_time), coalesce(sum(l.handling_hours) FILTER (WHERE l.kind = 2), 0)
+                   count(*) FILTER (WHERE l.kind = 2 AND l.on_time), coalesce(sum(l.handling_hours) FILTER (WHERE l.kind = 2), 0),
+                   count(*) FILTER (WHERE l.kind = 0 AND l.level <= 2),
+                   count(*) FILTER (WHERE l.kind = 4), count(*) FILTER (WHERE l.kind = 4 AND l.on_time), count(*) FILTER (WHERE l.kind = 8),
+                   count(*) FILTER (WHERE l.kind = 5), count(*) FILTER (WHERE l.kind = 5 AND l.on_time), count(*) FILTER (WHERE l.kind = 9),
+                   count(*) FILTER (WHERE l.kind = 6), count(*) FILTER (WHERE l.kind = 3), count(*) FILTER (WHERE l.kind = 7),
+                   count(*) FILTER (WHERE l.kind IN (8, 9)) - count(*) FILTER (WHERE l.kind IN (4, 5, 6) AND l.had_open)
             FROM event_log l JOIN area_map m USING (institution_id)
             GROUP BY m.area, l.day, l.channel, l.domain
             """;
@@ -57,6 +62,23 @@ public static class LogRecomputation
                     Completed = reader.GetInt64(10),
                     CompletedOnTime = reader.GetInt64(11),
                     HandlingHoursSum = reader.GetDouble(12),
+
+                    // 差评 handling, written out from the kinds' meanings (a 差评 opens a follow-up; an upheld appeal is
+                    // the exclusion; a step that ends a stage noted overdue takes it off the overdue count).
+                    FollowUps = new FollowUpCounts
+                    {
+                        Opened = reader.GetInt64(13),
+                        CalledBack = reader.GetInt64(14),
+                        CalledBackOnTime = reader.GetInt64(15),
+                        CallBackMissed = reader.GetInt64(16),
+                        Rectified = reader.GetInt64(17),
+                        RectifiedOnTime = reader.GetInt64(18),
+                        RectifyMissed = reader.GetInt64(19),
+                        Appealed = reader.GetInt64(20),
+                        Upheld = reader.GetInt64(21),
+                        Dismissed = reader.GetInt64(22),
+                        Overdue = reader.GetInt64(23),
+                    },
                 };
             }
         }

@@ -53,10 +53,36 @@ public sealed class FollowUpRulesTests
         Assert.Equal(new DateTimeOffset(2026, 12, 15, 0, 0, 0, Shanghai), f.RectifyDeadline);
         Assert.True(FollowUpRules.IsOverdue(f, f.RectifyDeadline!.Value.AddMinutes(1)));
 
-        f = rules.Apply(f, new FollowUpCommand(FollowUpStep.Feedback, Officer, "told the rater about the new queue system"), calledBack.AddDays(5));
+        f = rules.Apply(f, new FollowUpCommand(FollowUpStep.Plan, Officer, "a ticket machine and a second window at peak hours"), calledBack.AddDays(1));
+        var rectified = rules.Take(f, new FollowUpCommand(FollowUpStep.Rectify, Officer, "second window open since Monday"), calledBack.AddDays(4));
+        Assert.Equal(FollowUpState.Rectified, rectified.Next.State);
+        Assert.Equal(new FollowUpLogEntry($"fu:{f.Id}:4", Contracts.Ingestion.LoggedEventKind.FollowUpRectified, true, false), Assert.Single(rectified.Logged));
+        f = rules.Apply(rectified.Next, new FollowUpCommand(FollowUpStep.Feedback, Officer, "told the rater about the new queue system"), calledBack.AddDays(5));
         Assert.Equal(FollowUpState.Closed, f.State);
+        Assert.Equal("a ticket machine and a second window at peak hours", f.RectificationPlan);
         Assert.False(FollowUpRules.IsOverdue(f, f.RectifyDeadline!.Value.AddDays(1)));
-        Assert.Equal([FollowUpStep.Opened, FollowUpStep.CallBack, FollowUpStep.Feedback], f.History.Select(h => h.Step));
+        Assert.Equal([FollowUpStep.Opened, FollowUpStep.CallBack, FollowUpStep.Plan, FollowUpStep.Rectify, FollowUpStep.Feedback], f.History.Select(h => h.Step));
+    }
+
+    [Fact]
+    public void A_late_call_back_is_first_noted_overdue_once_and_ends_the_overdue_stage()
+    {
+        var opened = new DateTimeOffset(2026, 11, 23, 9, 0, 0, Shanghai);
+        var f = rules.Open(Opening(realName: true), opened);
+        var late = f.CallBackDeadline.AddHours(2);
+        Assert.Null(FollowUpRules.NoteOverdue(f, f.CallBackDeadline));
+        var noted = FollowUpRules.NoteOverdue(f, late)!;
+        Assert.Equal(Contracts.Ingestion.LoggedEventKind.FollowUpCallBackOverdue, Assert.Single(noted.Logged).Kind);
+        Assert.Null(FollowUpRules.NoteOverdue(noted.Next, late.AddHours(1)));
+
+        var unnoticed = rules.Take(f, new FollowUpCommand(FollowUpStep.CallBack, Officer, "reached on the second try", CallBackOutcome.Justified), late);
+        Assert.Equal(
+            [(Contracts.Ingestion.LoggedEventKind.FollowUpCallBackOverdue, false, false), (Contracts.Ingestion.LoggedEventKind.FollowUpCalledBack, false, true)],
+            unnoticed.Logged.Select(l => (l.Kind, l.OnTime, l.LeftOverdue)));
+        var afterNote = rules.Take(noted.Next, new FollowUpCommand(FollowUpStep.CallBack, Officer, "reached", CallBackOutcome.Justified), late);
+        Assert.Equal((Contracts.Ingestion.LoggedEventKind.FollowUpCalledBack, false, true), afterNote.Logged.Select(l => (l.Kind, l.OnTime, l.LeftOverdue)).Single());
+        Assert.Equal(CallBackOutcome.Justified, afterNote.Next.CallBackOutcome);
+        Assert.False(afterNote.Next.OverdueNoted);
     }
 
     [Fact]
