@@ -57,6 +57,10 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetMeasures")]
     Task<AreaMeasures> GetMeasures();
 
+    /// <summary>The measures of one county of the city: the sum of the institutions registered in it.</summary>
+    [Alias("GetCountyMeasures")]
+    Task<AreaMeasures> GetCountyMeasures(string countyCode);
+
     /// <summary>The latest aggregate of each institution of the city, by institution id, for detection.</summary>
     [Alias("GetInstitutionAggregates"), AlwaysInterleave]
     Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
@@ -78,6 +82,10 @@ public interface IProvinceGrain : IGrainWithStringKey
 
     [Alias("GetAggregate"), AlwaysInterleave]
     Task<AggregateData> GetAggregate();
+
+    /// <summary>The measures of one of the plan's regions: the sum of its cities.</summary>
+    [Alias("GetRegionMeasures")]
+    Task<AreaMeasures> GetRegionMeasures(Region region);
 
     /// <summary>The mean levels of the peer groups (kind within region, and whole regions) over the last 30 days.</summary>
     [Alias("GetPeerPriors"), AlwaysInterleave]

@@ -20,6 +20,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     private readonly ReportedTotal<string> institutions = new();
     private readonly RecentValue<AreaMeasures> measures = new(time, timing.ViewLifetime);
     private readonly RecentValue<CityView> view = new(time, timing.ViewLifetime);
+    private readonly RecentValues<string, AreaMeasures> counties = new(time, timing.ViewLifetime);
     private long version;
     private bool unreported = true;
 
@@ -63,11 +64,21 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     public Task<CityView> GetView() => view.GetAsync(ComputeViewAsync);
 
-    private async Task<AreaMeasures> ComputeMeasuresAsync()
+    public Task<AreaMeasures> GetCountyMeasures(string countyCode) => counties.GetAsync(countyCode, async () =>
+    {
+        var members = (await registry.GetAsync()).InstitutionsOf(Code).Where(i => i.CountyCode == countyCode)
+            .Select(i => institutions.Total.Members.GetValueOrDefault(i.Id)).OfType<AggregateData>();
+        return await MeasuresOfAsync(Aggregation.Sum(members));
+    });
+
+    private Task<AreaMeasures> ComputeMeasuresAsync() => MeasuresOfAsync(Total());
+
+    /// <summary>The measures of a part of the city (or all of it), smoothed toward the city's region.</summary>
+    private async Task<AreaMeasures> MeasuresOfAsync(AggregateData data)
     {
         var region = (await registry.GetAsync()).Divisions.RegionOf(Code);
         var priors = await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
-        return AreaClock.Compute(Total(), region is { } r ? priors.For(r) : priors.Province, time);
+        return AreaClock.Compute(data, region is { } r ? priors.For(r) : priors.Province, time);
     }
 
     private async Task<CityView> ComputeViewAsync()

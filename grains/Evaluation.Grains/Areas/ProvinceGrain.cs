@@ -28,6 +28,7 @@ public sealed class ProvinceGrain(
     private readonly AreaTotal<string> cities = new();
     private readonly Dictionary<string, IReadOnlyDictionary<InstitutionKind, long[]>> recentLevels = [];
     private readonly RecentValue<ProvinceView> view = new(time, timing.ViewLifetime);
+    private readonly RecentValues<Region, AreaMeasures> regions = new(time, timing.ViewLifetime);
     private PeerPriorTable? priors;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,6 +61,13 @@ public sealed class ProvinceGrain(
     }
 
     public Task<ProvinceView> GetView() => view.GetAsync(ComputeViewAsync);
+
+    public Task<AreaMeasures> GetRegionMeasures(Region region) => regions.GetAsync(region, async () =>
+    {
+        var members = (await registry.GetAsync()).Divisions.Cities.Where(c => c.Region == region)
+            .Select(c => cities.Members.GetValueOrDefault(c.Code)).OfType<AggregateData>();
+        return AreaClock.Compute(Aggregation.Sum(members), (await GetPeerPriors()).For(region), time);
+    });
 
     private async Task<ProvinceView> ComputeViewAsync()
     {

@@ -23,3 +23,21 @@ public sealed class RecentValue<T>(TimeProvider time, TimeSpan lifetime)
         return value;
     }
 }
+
+/// <summary>A <see cref="RecentValue{T}"/> per key, for the parts of an area (counties of a city, regions of the province).</summary>
+public sealed class RecentValues<TKey, T>(TimeProvider time, TimeSpan lifetime)
+    where TKey : notnull
+    where T : class
+{
+    private readonly Dictionary<TKey, RecentValue<T>> values = [];
+
+    public Task<T> GetAsync(TKey key, Func<Task<T>> compute)
+    {
+        if (!values.TryGetValue(key, out var value))
+        {
+            value = values[key] = new RecentValue<T>(time, lifetime);
+        }
+
+        return value.GetAsync(compute);
+    }
+}
