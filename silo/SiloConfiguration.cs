@@ -22,6 +22,7 @@ internal static class SiloConfiguration
         var settings = section.Get<EvaluationSettings>() ?? new EvaluationSettings();
         settings.ConnectionString = section["ConnectionString"] ?? Alias("EVAL_DB") ?? settings.ConnectionString;
         settings.ContactKey = section["ContactKey"] ?? Alias("EVAL_CONTACT_KEY") ?? settings.ContactKey;
+        settings.ContactKeyId = section["ContactKeyId"] ?? Alias("EVAL_CONTACT_KEY_ID") ?? settings.ContactKeyId;
         if (settings.InMemory && settings.ContactKey is null)
         {
             // Nothing is kept in this mode, so a key that dies with the process is exactly right.

@@ -17,6 +17,18 @@ public static class AdminApi
             .WithSummary("Replace the institution registry with a registry file (the format of the shipped sample). Needs X-Admin-Key.");
         api.MapPut("/plan/thematic-databases", SetThematicDatabases)
             .WithSummary("Enter the number of provincial thematic patent databases (a plan target the province counts by hand). Needs X-Admin-Key.");
+        api.MapPost("/contact-keys/reseal", ResealContacts)
+            .WithSummary("After a contact-key rotation: seal every stored rater contact with the current key, so the retired key can be removed. Needs X-Admin-Key.");
+    }
+
+    private static async Task<Results<Ok<ResealAnswer>, ProblemHttpResult>> ResealContacts(HttpContext http, ApiSettings settings, IClusterClient cluster)
+    {
+        if (Refuse(http, settings) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return TypedResults.Ok(new ResealAnswer(await cluster.GetGrain<Contracts.Cases.IFollowUpSupervisionGrain>(0).ResealContacts()));
     }
 
     private static async Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> ImportRegistry(HttpContext http, ApiSettings settings, IClusterClient cluster)
@@ -81,3 +93,5 @@ public static class AdminApi
 public sealed record ImportAnswer(int Institutions, long Version);
 
 public sealed record ThematicDatabaseCount(int Count);
+
+public sealed record ResealAnswer(int Resealed);

@@ -226,11 +226,16 @@ public interface IFollowUpSupervisionGrain : IGrainWithIntegerKey
     Task<ContactRevealPage> QueryReveals(string? cityCode, int page, int pageSize);
 
     /// <summary>
-    /// Notes every follow-up whose stage deadline passed (so the handling measures count it) and answers, per
-    /// institution, the follow-ups overdue for longer than <paramref name="grace"/>.
+    /// The follow-ups' periodic upkeep: notes every follow-up whose stage deadline passed (so the handling measures
+    /// count it), erases the contacts kept past their retention, and answers, per institution, the follow-ups
+    /// overdue for longer than <paramref name="grace"/>.
     /// </summary>
     [Alias("SweepOverdue")]
     Task<IReadOnlyList<OverdueFollowUps>> SweepOverdue(TimeSpan grace);
+
+    /// <summary>Seals every stored contact not yet under the current key with it (key rotation); answers how many.</summary>
+    [Alias("ResealContacts")]
+    Task<int> ResealContacts();
 }
 
 /// <summary>An institution's follow-ups overdue past the grace: how many, and the longest overdue.</summary>

@@ -27,9 +27,20 @@ public sealed class CaseSettings
     /// <summary>SPEC 3.4: a justified 差评 is rectified within 15 working days.</summary>
     public int RectifyWorkingDays { get; set; } = 15;
 
+    /// <summary>
+    /// How long after a follow-up closes (feedback given, or the appeal upheld) the rater's contact is kept; then it
+    /// is erased and only the anonymous follow-up remains.
+    /// </summary>
+    public int ContactRetentionDays { get; set; } = 180;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (ContactRetentionDays is < 0 or > 3650)
+        {
+            problems.Add("Evaluation:Cases:ContactRetentionDays must be 0–3650.");
+        }
+
         if (AuditWorkingDays is < 1 or > 250 || DueSoonWorkingDays is < 0 or > 60)
         {
             problems.Add("Evaluation:Cases:AuditWorkingDays must be 1–250 and DueSoonWorkingDays 0–60.");

@@ -47,7 +47,8 @@ public sealed class FollowUpGrain(
 
     public async Task<Contact?> RevealContact(Actor actor)
     {
-        if (await CurrentAsync() is not { Opening.ContactSealed: { } sealedContact } current)
+        // Read afresh, never from this activation's copy: the contact may have been erased or sealed again meanwhile.
+        if (await store.FindAsync(this.GetPrimaryKeyString()) is not { Opening.ContactSealed: { } sealedContact } current)
         {
             return null;
         }
@@ -55,7 +56,7 @@ public sealed class FollowUpGrain(
         // Recorded before the contact leaves: a reveal that cannot be recorded does not happen.
         var f = current.FollowUp;
         await store.RecordRevealAsync(new ContactReveal(f.Id, f.CityCode, f.InstitutionId, actor.Name, actor.Role, time.GetUtcNow()));
-        return sealer.Open(sealedContact);
+        return sealer.Open(sealedContact, f.Id);
     }
 
     // A follow-up not found yet is looked up again next time: its rating may be committing right now.

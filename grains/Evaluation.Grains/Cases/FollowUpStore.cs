@@ -32,7 +32,19 @@ public interface IFollowUpStore
 
     /// <summary>Per institution, the follow-ups still in a stage whose deadline passed before <paramref name="dueBefore"/>.</summary>
     Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Stored contacts not sealed with the key <paramref name="keyId"/>, up to <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<SealedContact>> ContactsNotUnderKeyAsync(string keyId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a contact's seal if it is still <see cref="SealedContact.Sealed"/>; false when it changed or was erased.</summary>
+    Task<bool> ResealContactAsync(SealedContact current, byte[] replacement, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases the contacts of follow-ups closed before <paramref name="closedBefore"/>; answers how many.</summary>
+    Task<int> EraseContactsAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One stored contact as sealed, with the follow-up it belongs to (its associated data).</summary>
+public sealed record SealedContact(string FollowUpId, byte[] Sealed);
 
 /// <summary>The JSON the PostgreSQL store keeps; the contact is left out of it (it has its own sealed column).</summary>
 internal static class FollowUpDocuments

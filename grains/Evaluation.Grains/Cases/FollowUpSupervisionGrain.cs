@@ -1,4 +1,5 @@
 using Evaluation.Contracts.Cases;
+using Evaluation.Domain.Cases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -12,6 +13,8 @@ namespace Evaluation.Grains.Cases;
 [StatelessWorker(1)]
 public sealed class FollowUpSupervisionGrain(
     IFollowUpStore store,
+    ContactLifecycle contacts,
+    CaseSettings settings,
     [FromKeyedServices(CaseClock.Key)] TimeProvider time,
     ILogger<FollowUpSupervisionGrain> logger) : Grain, IFollowUpSupervisionGrain
 {
@@ -39,6 +42,19 @@ public sealed class FollowUpSupervisionGrain(
             }
         }
 
+        var erased = await contacts.EraseExpiredAsync(now);
+        if (erased > 0)
+        {
+            logger.LogInformation("Erased the contacts of {Count} follow-ups closed more than {Days} days ago", erased, settings.ContactRetentionDays);
+        }
+
         return await store.OverdueByInstitutionAsync(now - grace);
+    }
+
+    public async Task<int> ResealContacts()
+    {
+        var resealed = await contacts.ResealAsync();
+        logger.LogInformation("Sealed {Count} contacts again with the current key", resealed);
+        return resealed;
     }
 }

@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Cases;
 using Evaluation.Domain.Cases;
+using Evaluation.Grains.Ingestion;
 
 namespace Evaluation.Grains.Cases;
 
@@ -105,6 +106,47 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
             IReadOnlyList<string> ids = [.. followUps.Values.Select(s => s.FollowUp)
                 .Where(f => FollowUpRules.IsOverdue(f, now) && !f.OverdueNoted).OrderBy(f => f.DueAt).Take(limit).Select(f => f.Id)];
             return Task.FromResult(ids);
+        }
+    }
+
+    public Task<IReadOnlyList<SealedContact>> ContactsNotUnderKeyAsync(string keyId, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<SealedContact> contacts = [.. followUps.Values
+                .Where(s => s.Opening.ContactSealed is { } c && ContactSealer.KeyIdOf(c) != keyId)
+                .OrderBy(s => s.FollowUp.Id, StringComparer.Ordinal).Take(limit)
+                .Select(s => new SealedContact(s.FollowUp.Id, s.Opening.ContactSealed!))];
+            return Task.FromResult(contacts);
+        }
+    }
+
+    public Task<bool> ResealContactAsync(SealedContact current, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            if (!followUps.TryGetValue(current.FollowUpId, out var stored) || stored.Opening.ContactSealed is not { } c || !c.AsSpan().SequenceEqual(current.Sealed))
+            {
+                return Task.FromResult(false);
+            }
+
+            followUps[current.FollowUpId] = stored with { Opening = stored.Opening with { ContactSealed = replacement } };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<int> EraseContactsAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var expired = followUps.Values.Where(s => s.Opening.ContactSealed is not null
+                && s.FollowUp.State is FollowUpState.Closed or FollowUpState.Excluded && s.FollowUp.ClosedAt < closedBefore).ToList();
+            foreach (var s in expired)
+            {
+                followUps[s.FollowUp.Id] = s with { Opening = s.Opening with { ContactSealed = null } };
+            }
+
+            return Task.FromResult(expired.Count);
         }
     }
 

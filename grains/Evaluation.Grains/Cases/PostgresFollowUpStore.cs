@@ -159,6 +159,44 @@ public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollow
         return result;
     }
 
+    public async Task<IReadOnlyList<SealedContact>> ContactsNotUnderKeyAsync(string keyId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, contact_sealed FROM follow_up
+            WHERE contact_sealed IS NOT NULL AND contact_key_id IS DISTINCT FROM $1 ORDER BY id COLLATE "C" LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = keyId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var contacts = new List<SealedContact>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            contacts.Add(new SealedContact(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+        }
+
+        return contacts;
+    }
+
+    public async Task<bool> ResealContactAsync(SealedContact current, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE follow_up SET contact_sealed = $3 WHERE id = $1 AND contact_sealed = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = current.FollowUpId });
+        command.Parameters.Add(new NpgsqlParameter { Value = current.Sealed });
+        command.Parameters.Add(new NpgsqlParameter { Value = replacement });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> EraseContactsAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken = default)
+    {
+        // state 3 closed, 4 excluded: the two ends of a follow-up, both stamped with ClosedAt.
+        await using var command = dataSource.CreateCommand("""
+            UPDATE follow_up SET contact_sealed = NULL
+            WHERE contact_sealed IS NOT NULL AND state IN (3, 4) AND (document->>'ClosedAt')::timestamptz < $1
+            """);
+        command.Parameters.Add(Time(closedBefore));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter Time(DateTimeOffset? value) =>

@@ -10,6 +10,7 @@ namespace Evaluation.Grains.EventLog;
 /// The event log on PostgreSQL. A batch costs a handful of round-trips whatever its size:
 /// binary COPY into a session temp table, then one set-based statement list that claims keys,
 /// numbers the new events per institution, appends them and opens the follow-ups of new 差评.
+/// A rater's sealed contact goes to the follow-up only, never into the append-only log, so it can be erased.
 /// </summary>
 public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
 {
@@ -64,7 +65,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
                     level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
                 SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
-                    comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
+                    comment, real_name, NULL, accepted_at, completed_at, on_time, handling_hours,
                     CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END
                 FROM numbered ORDER BY institution_id, position),
         opened AS (

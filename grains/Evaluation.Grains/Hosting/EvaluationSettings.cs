@@ -25,6 +25,12 @@ public sealed class EvaluationSettings
     /// <summary>Base64 of the 32-byte AES key that seals raters' contact details; environment variable <c>EVAL_CONTACT_KEY</c>.</summary>
     public string? ContactKey { get; set; }
 
+    /// <summary>The name every new seal carries (<c>EVAL_CONTACT_KEY_ID</c>); change it with the key when rotating.</summary>
+    public string ContactKeyId { get; set; } = "k1";
+
+    /// <summary>Keys contacts may still be sealed with, by id, until they are sealed again (Evaluation:RetiredContactKeys:&lt;id&gt;).</summary>
+    public Dictionary<string, string> RetiredContactKeys { get; set; } = [];
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
@@ -42,11 +48,15 @@ public sealed class EvaluationSettings
     /// <summary>Deadlines and watch periods of audits (section <c>Evaluation:Cases</c>).</summary>
     public CaseSettings Cases { get; set; } = new();
 
-    public byte[] ContactKeyBytes()
+    public byte[] ContactKeyBytes() => KeyBytes(ContactKey);
+
+    public IReadOnlyDictionary<string, byte[]> RetiredContactKeyBytes() => RetiredContactKeys.ToDictionary(k => k.Key, k => KeyBytes(k.Value));
+
+    private static byte[] KeyBytes(string? base64)
     {
         try
         {
-            return Convert.FromBase64String(ContactKey ?? "");
+            return Convert.FromBase64String(base64 ?? "");
         }
         catch (FormatException)
         {
@@ -60,6 +70,16 @@ public sealed class EvaluationSettings
         if (ContactKeyBytes().Length != 32)
         {
             problems.Add("EVAL_CONTACT_KEY (Evaluation:ContactKey) must be the base64 of 32 random bytes, e.g. `openssl rand -base64 32`; ops/run creates one for you.");
+        }
+
+        if (ContactKeyId.Length is 0 or > 32 || !ContactKeyId.All(char.IsAsciiLetterOrDigit) || RetiredContactKeys.ContainsKey(ContactKeyId))
+        {
+            problems.Add("EVAL_CONTACT_KEY_ID (Evaluation:ContactKeyId) must be 1–32 ASCII letters or digits, and not the id of a retired key.");
+        }
+
+        if (RetiredContactKeyBytes().Any(k => k.Value.Length != 32))
+        {
+            problems.Add("Every Evaluation:RetiredContactKeys:<id> must be the base64 of 32 bytes (the key that id named before it was rotated).");
         }
 
         if (!InMemory && string.IsNullOrWhiteSpace(ConnectionString))

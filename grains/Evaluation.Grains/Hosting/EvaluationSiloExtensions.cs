@@ -76,11 +76,12 @@ public static class EvaluationSiloExtensions
         silo.Services.TryAddSingleton(WorkingCalendar.Default);
         silo.Services.TryAddSingleton<AreaTiming>();
         silo.Services.AddSingleton<RegistryCache>();
-        silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyBytes()));
+        silo.Services.AddSingleton(new ContactSealer(settings.ContactKeyId, settings.ContactKeyBytes(), settings.RetiredContactKeyBytes()));
         silo.AddDetection(settings);
         silo.Services.AddSingleton(settings.Cases);
         silo.Services.AddSingleton<AuditRules>();
         silo.Services.AddSingleton<FollowUpRules>();
+        silo.Services.AddSingleton<ContactLifecycle>();
         silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         return silo;
     }

@@ -119,8 +119,10 @@ public sealed class IngestGrain(
     private PendingEvent ToEvent(EvaluationInput item, ValidItem valid)
     {
         var level = (byte)item.Level!.Value;
-        var contactSealed = item.RealName && item.Contact is { } contact ? sealer.Seal(contact) : null;
-        var followUp = FollowUpRules.IsBad(level) ? OpenFollowUp(new FollowUpOpening(
+        // Only a 差评 is called back, so only its follow-up keeps the contact; any other rating's is not stored at all.
+        var bad = FollowUpRules.IsBad(level);
+        var contactSealed = bad && item.RealName && item.Contact is { } contact ? sealer.Seal(contact, item.Id!) : null;
+        var followUp = bad ? OpenFollowUp(new FollowUpOpening(
             item.Id!, valid.Institution.Id, valid.Institution.CityCode, valid.ServiceItem.Code, valid.Channel, valid.ServiceItem.Domain,
             valid.Day, item.OccurredAt!.Value, level, item.Tags ?? [], item.Comment, item.RealName, contactSealed)) : null;
         return new(

@@ -41,6 +41,22 @@ public sealed class SiloConfigurationTests
         Assert.Empty(SiloConfiguration.Problems(new EvaluationSettings { ContactKey = ContactKey }, Lookup([])));
     }
 
+    [Theory]
+    [InlineData("k-1", null)]
+    [InlineData("k1", "k1")]
+    [InlineData("k2", "k1")]
+    public void A_contact_key_id_is_a_plain_word_and_every_retired_key_is_32_bytes(string keyId, string? retiredId)
+    {
+        var settings = new EvaluationSettings { ContactKey = ContactKey, ContactKeyId = keyId };
+        if (retiredId is not null)
+        {
+            settings.RetiredContactKeys[retiredId] = retiredId == keyId ? ContactKey : "c2hvcnQ=";
+        }
+
+        var problem = Assert.Single(SiloConfiguration.Problems(settings, Lookup([])));
+        Assert.Contains("Contact", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Kubernetes_mode_refuses_in_memory_mode()
     {
