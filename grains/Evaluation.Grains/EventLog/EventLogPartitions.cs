@@ -29,9 +29,15 @@ public sealed class EventLogPartitions(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Creates the partitions missing in <see cref="Window"/> of <paramref name="today"/>; answers how many it created.</summary>
-    public async Task<int> EnsureAsync(DateOnly today, CancellationToken cancellationToken = default)
+    public Task<int> EnsureAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
         var (from, to) = Window(today);
+        return EnsureAsync(from, to, cancellationToken);
+    }
+
+    /// <summary>Creates the partitions missing for the months from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public async Task<int> EnsureAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{LockTimeout}'", connection, transaction))

@@ -91,7 +91,30 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
+    // SQLSTATE 23514 with this message: the row's month has no partition (the upkeep has not run, or a backfill
+    // reached a month outside its window).
+    private const string NoPartition = "no partition of relation";
+
+    private readonly EventLogPartitions partitions = new(dataSource);
+
+    /// <summary>
+    /// Commits the batch; when a month it needs has no partition, creates the months of the batch and tries once more,
+    /// so a missed upkeep costs one retry instead of failing every batch with such an item forever.
+    /// </summary>
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await AppendOnceAsync(events, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.MessageText.Contains(NoPartition, StringComparison.Ordinal))
+        {
+            await partitions.EnsureAsync(events.Min(e => e.Day), events.Max(e => e.Day), cancellationToken);
+            return await AppendOnceAsync(events, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<AppendOutcome>> AppendOnceAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
