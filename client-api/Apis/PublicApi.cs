@@ -27,6 +27,10 @@ public static class PublicApi
         api.MapGet("/cities/{code}", GetCity).WithSummary("One city with its scores and its institutions ranked within peer groups.");
         api.MapGet("/institutions", SearchInstitutions).WithSummary("Institutions, filtered by city, county, kind, service item or text, a page at a time.");
         api.MapGet("/institutions/{id}", GetInstitution).WithSummary("One institution: its published (信息公开) fields, service list and scores.");
+        api.MapGet("/cities/{code}/rectification", GetCityRectification)
+            .WithSummary("The city's 整改公示: 差评 rectified in the last 90 days by service item and tag, median days to rectify, appeals decided.");
+        api.MapGet("/institutions/{id}/rectification", GetInstitutionRectification)
+            .WithSummary("One institution's 整改公示, the same shape as the city's.");
         api.MapGet("/service-items", GetServiceItems).WithSummary("The province's service-item list (事项清单) with time limits.");
     }
 
@@ -68,6 +72,14 @@ public static class PublicApi
 
     private static async Task<Results<Ok<InstitutionDetailDto>, ProblemHttpResult>> GetInstitution(string id, PublicQueries queries) =>
         await queries.Institution(id) is { } institution ? TypedResults.Ok(institution) : NotFound($"No institution has the id '{id}'.");
+
+    private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetCityRectification(string code, PublicQueries queries) =>
+        await queries.CityRectification(code) is { } notice
+            ? TypedResults.Ok(notice)
+            : NotFound($"No prefecture city has the code '{code}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.");
+
+    private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetInstitutionRectification(string id, PublicQueries queries) =>
+        await queries.InstitutionRectification(id) is { } notice ? TypedResults.Ok(notice) : NotFound($"No institution has the id '{id}'.");
 
     private static async Task<Ok<PageDto<ServiceItemDto>>> GetServiceItems(PublicQueries queries)
     {

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Microsoft.Extensions.Caching.Memory;
@@ -71,10 +72,36 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
         return InstitutionDetailDto.From(institution, services, measures);
     }
 
+    /// <summary>The city's 整改公示, or null when no prefecture city has that code.</summary>
+    public async Task<RectificationDto?> CityRectification(string code)
+    {
+        if (!(await Divisions()).Any(d => d.Code == code && d.Level == DivisionLevel.City))
+        {
+            return null;
+        }
+
+        var notice = await cluster.GetGrain<IFollowUpIndexGrain>(code).Rectification(null);
+        return RectificationDto.Publish(notice, await ServiceItemsByCode());
+    }
+
+    /// <summary>The institution's 整改公示, or null when there is no such institution.</summary>
+    public async Task<RectificationDto?> InstitutionRectification(string id)
+    {
+        if (await FromRegistry($"institution:{id}", () => Directory.Find(id)) is not { } institution)
+        {
+            return null;
+        }
+
+        var notice = await cluster.GetGrain<IFollowUpIndexGrain>(institution.CityCode).Rectification(id);
+        return RectificationDto.Publish(notice, await ServiceItemsByCode());
+    }
+
     public async Task<IReadOnlyList<ServiceItemDto>> ServiceItems() =>
         [.. (await ServiceItemList()).Select(ServiceItemDto.From)];
 
     public async Task<IReadOnlyList<Division>> Divisions() => (await FromRegistry("divisions", Directory.GetDivisions))!;
+
+    private async Task<IReadOnlyDictionary<string, ServiceItem>> ServiceItemsByCode() => (await ServiceItemList()).ToDictionary(s => s.Code);
 
     private async Task<IReadOnlyList<ServiceItem>> ServiceItemList() => (await FromRegistry("service-items", Directory.GetServiceItems))!;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
@@ -13,7 +14,8 @@ public sealed record MeasuresDto(
     IReadOnlyDictionary<string, ServiceView> ServiceByWindow,
     IReadOnlyDictionary<string, ScoreView> ByChannel,
     IReadOnlyDictionary<string, ScoreView> ByDomain,
-    IReadOnlyList<DailyPoint> Daily)
+    IReadOnlyList<DailyPoint> Daily,
+    IReadOnlyDictionary<string, HandlingView> Handling)
 {
     public static MeasuresDto From(AreaMeasures m) => new(
         m.AsOf,
@@ -22,7 +24,8 @@ public sealed record MeasuresDto(
         m.Service,
         m.ByChannel.ToDictionary(c => EnumName(c.Key), c => c.Value),
         m.ByDomain.ToDictionary(d => EnumName(d.Key), d => d.Value),
-        m.Daily);
+        m.Daily,
+        m.Handling);
 
     /// <summary>The contract's word for an enum value, e.g. <c>geographical-indication</c>.</summary>
     public static string EnumName<TEnum>(TEnum value)
@@ -95,14 +98,15 @@ public sealed record InstitutionDetailDto(
     IReadOnlyDictionary<string, ServiceView> ServiceByWindow,
     IReadOnlyDictionary<string, ScoreView> ByChannel,
     IReadOnlyDictionary<string, ScoreView> ByDomain,
-    IReadOnlyList<DailyPoint> Daily)
+    IReadOnlyList<DailyPoint> Daily,
+    IReadOnlyDictionary<string, HandlingView> Handling)
 {
     public static InstitutionDetailDto From(Institution i, IEnumerable<ServiceItem> services, AreaMeasures measures)
     {
         var m = MeasuresDto.From(measures);
         return new(i.Id, i.Name, i.Kind, i.Category, i.Rank, i.CityCode, i.CountyCode, i.Address, i.Phone, i.OpenedOn, i.Status,
             i.Channels, [.. services.Select(ServiceItemDto.From)], i.IsSample, m.AsOf, m.Scores, m.Service, m.ServiceByWindow,
-            m.ByChannel, m.ByDomain, m.Daily);
+            m.ByChannel, m.ByDomain, m.Daily, m.Handling);
     }
 }
 
@@ -121,14 +125,40 @@ public sealed record AreaDto(
     IReadOnlyDictionary<string, ScoreView> ByDomain,
     IReadOnlyList<DailyPoint> Daily,
     IReadOnlyList<RankingEntry>? Rankings,
-    IReadOnlyList<PlanTargetView>? PlanTargets)
+    IReadOnlyList<PlanTargetView>? PlanTargets,
+    IReadOnlyDictionary<string, HandlingView> Handling)
 {
     public static AreaDto From(Division division, int? institutionCount, AreaMeasures measures, IReadOnlyList<RankingEntry>? rankings, IReadOnlyList<PlanTargetView>? targets)
     {
         var m = MeasuresDto.From(measures);
         return new(division.Code, division.Name, division.NameEn, division.Region, institutionCount, m.AsOf, m.Scores, m.Service,
-            m.ServiceByWindow, m.ByChannel, m.ByDomain, m.Daily, rankings, targets);
+            m.ServiceByWindow, m.ByChannel, m.ByDomain, m.Daily, rankings, targets, m.Handling);
     }
 }
 
 public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+/// <summary>整改公示 of a city or an institution (see <see cref="RectificationNotice"/>): counts only, never a name, contact, comment or follow-up id.</summary>
+public sealed record RectificationDto(
+    string CityCode,
+    string? InstitutionId,
+    int Days,
+    DateOnly From,
+    DateOnly To,
+    int Rectified,
+    IReadOnlyList<RectifiedServiceItemDto> ByServiceItem,
+    IReadOnlyList<RectifiedTagDto> ByTag,
+    double? MedianDaysToRectify,
+    int AppealsUpheld,
+    int AppealsDismissed)
+{
+    public static RectificationDto Publish(RectificationNotice n, IReadOnlyDictionary<string, ServiceItem> items) =>
+        new(n.CityCode, n.InstitutionId, n.Days, n.From, n.To, n.Rectified,
+            [.. n.ByServiceItem.Select(c => new RectifiedServiceItemDto(c.Key, items.GetValueOrDefault(c.Key)?.Name, c.Count))],
+            [.. n.ByTag.Select(c => new RectifiedTagDto(c.Key, c.Count))],
+            n.MedianDaysToRectify, n.AppealsUpheld, n.AppealsDismissed);
+}
+
+public sealed record RectifiedServiceItemDto(string ServiceItem, string? Name, int Count);
+
+public sealed record RectifiedTagDto(string Tag, int Count);

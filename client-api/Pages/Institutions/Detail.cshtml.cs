@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Evaluation.ClientApi.Pages.Institutions;
 
-/// <summary>One institution: its 信息公开 fields, service list, scores per window and trend.</summary>
+/// <summary>One institution: its 信息公开 fields, service list, scores and 差评 handling per window, 整改公示 and trend.</summary>
 public sealed class DetailModel(PublicQueries queries) : PageModel
 {
     public InstitutionDetailDto Institution { get; private set; } = null!;
+
+    public RectificationDto Rectification { get; private set; } = null!;
 
     public IReadOnlyDictionary<string, string> DivisionNames { get; private set; } = new Dictionary<string, string>();
 
@@ -19,6 +21,7 @@ public sealed class DetailModel(PublicQueries queries) : PageModel
         }
 
         Institution = institution;
+        Rectification = (await queries.InstitutionRectification(id))!;
         DivisionNames = (await queries.Divisions()).ToDictionary(d => d.Code, d => d.Name);
         return Page();
     }

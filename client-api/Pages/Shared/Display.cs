@@ -22,6 +22,8 @@ public static class Display
 
     public static string Number(long n) => n.ToString("N0", Invariant);
 
+    public static string Days(double? days) => days is { } d ? d.ToString("0.0", Invariant) + " 天" : "—";
+
     public static string Hours(double? hours) => hours is { } h ? h.ToString("0.#", Invariant) + " 小时" : "—";
 
     public static string Interval(double[]? interval) =>

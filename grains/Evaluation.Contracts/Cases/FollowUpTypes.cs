@@ -213,6 +213,10 @@ public interface IFollowUpIndexGrain : IGrainWithStringKey
     /// <summary>Who opened which rater's contact in this city, newest first.</summary>
     [Alias("QueryReveals")]
     Task<ContactRevealPage> QueryReveals(int page, int pageSize);
+
+    /// <summary>The city's 整改公示 over the last 90 days, or one institution's when <paramref name="institutionId"/> is given.</summary>
+    [Alias("Rectification")]
+    Task<RectificationNotice> Rectification(string? institutionId);
 }
 
 /// <summary>Appeals waiting for the province and the contact reveals of every city. Key: 0.</summary>
@@ -245,3 +249,28 @@ public sealed record OverdueFollowUps(
     [property: Id(1)] string CityCode,
     [property: Id(2)] int Count,
     [property: Id(3)] DateTimeOffset OldestDue);
+
+/// <summary>
+/// 整改公示: what a city (or one of its institutions) rectified and how its appeals were decided over the last
+/// <see cref="Days"/> Asia/Shanghai days, <see cref="From"/> to <see cref="To"/> inclusive. Counts only: no names,
+/// contacts, comments or follow-up ids.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("RectificationNotice")]
+public sealed record RectificationNotice(
+    [property: Id(0)] string CityCode,
+    [property: Id(1)] string? InstitutionId,
+    [property: Id(2)] int Days,
+    [property: Id(3)] DateOnly From,
+    [property: Id(4)] DateOnly To,
+    [property: Id(5)] int Rectified,
+    [property: Id(6)] IReadOnlyList<RectifiedCount> ByServiceItem,
+    [property: Id(7)] IReadOnlyList<RectifiedCount> ByTag,
+    [property: Id(8)] double? MedianDaysToRectify,
+    [property: Id(9)] int AppealsUpheld,
+    [property: Id(10)] int AppealsDismissed);
+
+/// <summary>How many rectified 差评 had one service item (or one tag).</summary>
+[GenerateSerializer, Immutable, Alias("RectifiedCount")]
+public sealed record RectifiedCount(
+    [property: Id(0)] string Key,
+    [property: Id(1)] int Count);

@@ -30,6 +30,13 @@ public interface IFollowUpStore
     /// <summary>Ids of follow-ups whose stage deadline passed before <paramref name="now"/> and is not yet noted.</summary>
     Task<IReadOnlyList<string>> OverdueUnnotedAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Follow-ups of one city (and institution, when given) rectified, or with an appeal decided, at or after
+    /// <paramref name="since"/>: what <see cref="Domain.Cases.RectificationNotices"/> counts.
+    /// </summary>
+    Task<IReadOnlyList<FollowUp>> RectifiedOrDecidedSinceAsync(
+        string cityCode, string? institutionId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <summary>Per institution, the follow-ups still in a stage whose deadline passed before <paramref name="dueBefore"/>.</summary>
     Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default);
 

@@ -150,6 +150,18 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
         }
     }
 
+    public Task<IReadOnlyList<FollowUp>> RectifiedOrDecidedSinceAsync(
+        string cityCode, string? institutionId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<FollowUp> result = [.. followUps.Values.Select(s => s.FollowUp)
+                .Where(f => f.CityCode == cityCode && (institutionId is null || f.InstitutionId == institutionId))
+                .Where(f => f.RectifiedAt >= since || f.History.Any(e => e.Step is FollowUpStep.Uphold or FollowUpStep.Dismiss && e.At >= since))];
+            return Task.FromResult(result);
+        }
+    }
+
     public Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default)
     {
         lock (gate)

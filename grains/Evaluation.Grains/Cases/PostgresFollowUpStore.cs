@@ -142,6 +142,30 @@ public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollow
         return ids;
     }
 
+    public async Task<IReadOnlyList<FollowUp>> RectifiedOrDecidedSinceAsync(
+        string cityCode, string? institutionId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        // Steps 4 and 5 are FollowUpStep.Uphold and Dismiss; the document is the FollowUp as System.Text.Json writes it.
+        await using var command = dataSource.CreateCommand("""
+            SELECT document::text FROM follow_up
+            WHERE city_code = $1 AND ($2::text IS NULL OR institution_id = $2)
+              AND ((document->>'RectifiedAt')::timestamptz >= $3
+                OR EXISTS (SELECT 1 FROM jsonb_array_elements(document->'History') h
+                           WHERE (h->>'Step')::int IN (4, 5) AND (h->>'At')::timestamptz >= $3))
+            """);
+        command.Parameters.Add(Text(cityCode));
+        command.Parameters.Add(Text(institutionId));
+        command.Parameters.Add(Time(since));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new List<FollowUp>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(FollowUpDocuments.ReadFollowUp(reader.GetString(0)));
+        }
+
+        return result;
+    }
+
     public async Task<IReadOnlyList<OverdueFollowUps>> OverdueByInstitutionAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""

@@ -126,6 +126,65 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(15, (await postgres.QueryAsync("440300", new FollowUpFilter(PageSize: 100), Monday, Ct)).Total);
     }
 
+    [Fact]
+    public async Task The_database_finds_what_the_rectification_notice_counts_as_the_in_memory_store_does()
+    {
+        const string City = "440600";
+        var inMemory = new InMemoryFollowUpStore();
+        var log = new PostgresEventLog(dataSource);
+        var postgres = new PostgresFollowUpStore(dataSource);
+        var supervisor = new Actor("sup-1", "province-supervisor");
+        var random = new Random(12);
+        var pending = Enumerable.Range(0, 80)
+            .Select(i => Rating($"notice-{i:00}", level: (byte)(1 + (i % 2)), Monday.AddHours(random.Next(0, 24 * 150)), null, city: City))
+            .ToList();
+        await ScalarAsync("SELECT ensure_event_log_partitions('2026-11-01', '2027-05-01')::bigint");
+        await log.AppendAsync(pending, Ct);
+        foreach (var p in pending)
+        {
+            inMemory.Open(p.OpensFollowUp!);
+        }
+
+        // Rectified after some days, appealed and upheld, appealed and dismissed (then rectified), or left open.
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var f = pending[i].OpensFollowUp!.FollowUp;
+            var at = f.OpenedAt.AddHours(random.Next(1, 24 * 30));
+            var next = (i % 4) switch
+            {
+                0 => Rules.Apply(Rules.Apply(f, new FollowUpCommand(FollowUpStep.CallBack, Officer, "called"), f.OpenedAt.AddHours(1)),
+                    new FollowUpCommand(FollowUpStep.Rectify, Officer, "fixed"), at),
+                1 => Rules.Apply(Rules.Apply(f, new FollowUpCommand(FollowUpStep.Appeal, Officer, "wrong office"), f.OpenedAt.AddHours(1)),
+                    new FollowUpCommand(FollowUpStep.Uphold, supervisor, "excluded"), at),
+                2 => Rules.Apply(
+                    Rules.Apply(Rules.Apply(f, new FollowUpCommand(FollowUpStep.Appeal, Officer, "malicious"), f.OpenedAt.AddHours(1)),
+                        new FollowUpCommand(FollowUpStep.Dismiss, supervisor, "justified"), at),
+                    new FollowUpCommand(FollowUpStep.Rectify, Officer, "fixed"), at.AddDays(3)),
+                _ => f,
+            };
+            await SaveBothAsync(postgres, inMemory, f, next);
+        }
+
+        foreach (var now in new[] { Monday.AddDays(20), Monday.AddDays(100), Monday.AddDays(130), Monday.AddDays(200) })
+        {
+            foreach (var institution in new[] { null, $"inst-{City}", "inst-other" })
+            {
+                var since = RectificationNotices.Since(now);
+                var expected = RectificationNotices.Build(City, institution, await inMemory.RectifiedOrDecidedSinceAsync(City, institution, since, Ct), now);
+                var actual = RectificationNotices.Build(City, institution, await postgres.RectifiedOrDecidedSinceAsync(City, institution, since, Ct), now);
+                var what = $"{institution ?? "the city"} at {now:yyyy-MM-dd}";
+                Assert.True(expected.Rectified == actual.Rectified, $"{what}: {actual.Rectified} rectified, expected {expected.Rectified}");
+                Assert.Equal(expected.ByServiceItem, actual.ByServiceItem);
+                Assert.Equal(expected.ByTag, actual.ByTag);
+                Assert.Equal(expected.MedianDaysToRectify, actual.MedianDaysToRectify);
+                Assert.Equal((expected.AppealsUpheld, expected.AppealsDismissed), (actual.AppealsUpheld, actual.AppealsDismissed));
+            }
+        }
+
+        var sample = RectificationNotices.Build(City, null, await postgres.RectifiedOrDecidedSinceAsync(City, null, DateTimeOffset.MinValue, Ct), Monday.AddDays(130));
+        Assert.True(sample.Rectified > 0 && sample.AppealsUpheld > 0 && sample.AppealsDismissed > 0, "the sample should exercise every count");
+    }
+
     private static async Task SaveBothAsync(PostgresFollowUpStore postgres, InMemoryFollowUpStore inMemory, FollowUp from, FollowUp to)
     {
         // The stores take one step at a time; replay the history between the two revisions.
