@@ -27,6 +27,7 @@ public sealed class FollowUpConsoleTests(Portal portal)
         var supervisor = await portal.OpenAsync("/console/login");
         await SignInAsync(supervisor, await portal.TokenAsync("province-supervisor"));
         var before = await HandlingAsync(supervisor);
+        var publicBefore = await PublicHandlingAsync();
 
         await portal.RateAsync(Institution, "fu-done", [1], new JsonObject { ["name"] = "<i>回访对象</i>", ["phone"] = "13800138000" });
         const string done = "fu-done-0";
@@ -36,6 +37,17 @@ public sealed class FollowUpConsoleTests(Portal portal)
         await SignInAsync(officer, await portal.TokenAsync("city-officer", City));
         await Portal.EventuallyAsync(officer, async () => await officer.Locator($"#follow-up-queue tr[data-follow-up='{done}']").CountAsync() == 1,
             "the 差评 in the officer's queue");
+        await Wcag.AssertNoViolationsAsync(officer);
+
+        // The queue's filters are a plain GET form: a 不满意 (level 2) filter leaves this 非常不满意 out, level 1 keeps it.
+        await officer.Locator("#queue-level").SelectOptionAsync("2");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "筛选 Filter" }).ClickAsync();
+        await officer.WaitForURLAsync("**queue.level=2**");
+        Assert.Equal(0, await officer.Locator($"#follow-up-queue tr[data-follow-up='{done}']").CountAsync());
+        await officer.Locator("#queue-level").SelectOptionAsync("1");
+        await officer.Locator("#queue-institution").SelectOptionAsync(Institution.Id);
+        await officer.GetByRole(AriaRole.Button, new() { Name = "筛选 Filter" }).ClickAsync();
+        await officer.WaitForURLAsync("**queue.level=1**");
         await officer.Locator($"#follow-up-queue tr[data-follow-up='{done}'] a").ClickAsync();
         await officer.WaitForURLAsync($"**/console/follow-ups/{done}");
         Assert.Contains("待回访", await officer.Locator("#follow-up-state").InnerTextAsync(), StringComparison.Ordinal);
@@ -52,6 +64,13 @@ public sealed class FollowUpConsoleTests(Portal portal)
         await supervisor.ReloadAsync();
         Assert.Contains("city-officer", await supervisor.Locator($"#contact-reveals tr[data-follow-up='{done}']").InnerTextAsync(), StringComparison.Ordinal);
 
+        // A note of blanks passes the browser's check but not the rules: the API's reason is shown, nothing changes.
+        await officer.Locator("#note-call-back").FillAsync("   ");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "回访核实 Call back", Exact = true }).ClickAsync();
+        await officer.GetByRole(AriaRole.Alert).WaitForAsync();
+        Assert.Contains("note", await officer.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("待回访", await officer.Locator("#follow-up-state").InnerTextAsync(), StringComparison.Ordinal);
+
         await officer.Locator("#outcome-call-back").SelectOptionAsync("justified");
         await TakeStepAsync(officer, "call-back", "回访核实 Call back", "已电话回访，评价人反映排队时间过长");
         await TakeStepAsync(officer, "plan", "整改计划 Plan", "增加午间窗口");
@@ -66,6 +85,7 @@ public sealed class FollowUpConsoleTests(Portal portal)
         Assert.Contains("情况属实", history, StringComparison.Ordinal);
         Assert.Contains("整改照片.jpg（image/jpeg） 51,200 B sha256:aaaaaaaaaaaa…", history, StringComparison.Ordinal);
         Assert.Equal(0, await officer.Locator("form[aria-labelledby^='step-']").CountAsync());
+        await Portal.ScreenshotAsync(officer, "console-follow-up");
 
         // The province's supervision table counts it: one more follow-up, called back and rectified, both on time.
         await Portal.EventuallyAsync(supervisor, async () => (await HandlingAsync(supervisor))["rectified"] == Plus(before["rectified"]),
@@ -75,6 +95,18 @@ public sealed class FollowUpConsoleTests(Portal portal)
         Assert.Equal(Plus(before["calledBack"]), after["calledBack"]);
         Assert.StartsWith("100.0%", after["callBackOnTimeRate"], StringComparison.Ordinal);
         Assert.StartsWith("100.0%", after["rectifiedOnTimeRate"], StringComparison.Ordinal);
+
+        // The city's public read publishes the same figures (SPEC 4.5.2 handling), once it carries them.
+        if (publicBefore is not null && await PublicHandlingAsync() is { } publicAfter)
+        {
+            foreach (var measure in new[] { "followUps", "calledBack", "rectified" })
+            {
+                Assert.Equal(publicBefore[measure]!.GetValue<long>() + 1, publicAfter[measure]!.GetValue<long>());
+            }
+
+            Assert.Equal(1.0, publicAfter["callBackOnTimeRate"]!.GetValue<double>());
+            Assert.Equal(1.0, publicAfter["rectifiedOnTimeRate"]!.GetValue<double>());
+        }
 
         // A second 差评 is appealed by the officer and upheld by the province: it stops counting in the scores.
         await portal.RateAsync(Institution, "fu-appeal", [2]);
@@ -114,6 +146,10 @@ public sealed class FollowUpConsoleTests(Portal portal)
     }
 
     private static string Plus(string number) => (long.Parse(number, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The city's 30-day handling in its public read; null while the read does not carry handling.</summary>
+    private async Task<JsonNode?> PublicHandlingAsync() =>
+        (await portal.GetJsonAsync($"/api/v1/public/cities/{City}"))!["handling"]?["d30"];
 
     /// <summary>The city's row of the province's handling table, measure by measure as shown.</summary>
     private static async Task<Dictionary<string, string>> HandlingAsync(IPage province)

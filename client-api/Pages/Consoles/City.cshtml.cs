@@ -59,7 +59,9 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
         var names = await InstitutionNamesAsync(page.Items.Select(f => f.InstitutionId));
         var institutions = City.Rankings?.Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList() ?? [];
         var serviceItems = (await queries.ServiceItems()).Select(s => (s.Code, s.Name)).ToList();
-        FollowUps = new FollowUpQueue([.. page.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId]))], page.Total, page.Page, Queue,
+        var itemNames = serviceItems.ToDictionary(s => s.Code, s => s.Name);
+        var rows = page.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId], itemNames.GetValueOrDefault(f.ServiceItem, f.ServiceItem)));
+        FollowUps = new FollowUpQueue([.. rows], page.Total, page.Page, Queue,
             cityParameter, institutions, serviceItems, PageUrl);
     }
 

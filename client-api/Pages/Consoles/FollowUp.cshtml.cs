@@ -12,11 +12,13 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 /// next: the city's officer calls back, plans, rectifies, gives feedback or appeals; the supervisor upholds or
 /// dismisses an appeal. Steps and the contact reveal go through the API's own code paths, so the same checks decide.
 /// </summary>
-public sealed class FollowUpModel(IClusterClient cluster) : StaffPage
+public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries) : StaffPage
 {
     public FollowUp FollowUp { get; private set; } = null!;
 
     public string InstitutionName { get; private set; } = "";
+
+    public string ServiceItemName { get; private set; } = "";
 
     /// <summary>
     /// The steps offered as forms: what the follow-up's rules allow this role from this state (the rules live in
@@ -24,8 +26,12 @@ public sealed class FollowUpModel(IClusterClient cluster) : StaffPage
     /// </summary>
     public IReadOnlyList<FollowUpStep> Steps { get; private set; } = [];
 
-    /// <summary>Only the officer of the institution's city calls the rater back, so only they may see whom to call.</summary>
-    public bool MayRevealContact => !User.IsSupervisor() && FollowUp.RealName;
+    /// <summary>
+    /// Only the officer of the institution's city calls the rater back, so only they may see whom to call; and
+    /// only while the follow-up is in hand (the API would answer later too, the page does not offer it).
+    /// </summary>
+    public bool MayRevealContact =>
+        !User.IsSupervisor() && FollowUp.RealName && FollowUp.State is not (FollowUpState.Closed or FollowUpState.Excluded);
 
     /// <summary>The rater's contact, in the answer to the reveal alone (never cached, never on a plain view).</summary>
     public Contact? Contact { get; private set; }
@@ -49,6 +55,7 @@ public sealed class FollowUpModel(IClusterClient cluster) : StaffPage
 
         FollowUp = found;
         InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(found.InstitutionId))?.Name ?? found.InstitutionId;
+        ServiceItemName = (await queries.ServiceItems()).FirstOrDefault(s => s.Code == found.ServiceItem)?.Name ?? found.ServiceItem;
         Steps = (User.IsSupervisor(), found.State) switch
         {
             (false, FollowUpState.Open) => [FollowUpStep.CallBack, FollowUpStep.Appeal],

@@ -4,8 +4,8 @@ using Evaluation.Contracts.Registry;
 
 namespace Evaluation.ClientApi.Pages.Consoles;
 
-/// <summary>A follow-up with the name of its institution, as the queue and the appeals list show it.</summary>
-public sealed record FollowUpRow(FollowUp FollowUp, string InstitutionName)
+/// <summary>A follow-up with the names of its institution and service item, as the queue and the appeals list show it.</summary>
+public sealed record FollowUpRow(FollowUp FollowUp, string InstitutionName, string ServiceItemName)
 {
     /// <summary>The stage the follow-up is in is past its deadline: marked in the lists.</summary>
     public bool IsOverdue(DateTimeOffset now) => FollowUp.DueAt is { } due && due < now;

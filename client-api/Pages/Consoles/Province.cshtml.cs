@@ -60,7 +60,8 @@ public sealed class ProvinceConsoleModel(IClusterClient cluster, PublicQueries q
         var supervision = Cluster.GetGrain<IFollowUpSupervisionGrain>(0);
         var appeals = await supervision.AppealsAwaiting(1, BoardSize);
         var names = await InstitutionNamesAsync(appeals.Items.Select(f => f.InstitutionId));
-        Appeals = [.. appeals.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId]))];
+        var itemNames = (await queries.ServiceItems()).ToDictionary(s => s.Code, s => s.Name);
+        Appeals = [.. appeals.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId], itemNames.GetValueOrDefault(f.ServiceItem, f.ServiceItem)))];
         AppealTotal = appeals.Total;
         Handling = await HandlingRow.LoadAsync(Cluster, await queries.Divisions());
         Reveals = await supervision.QueryReveals(null, 1, BoardSize);
