@@ -26,6 +26,8 @@ public sealed class ProvinceConsoleModel(IClusterClient cluster, PublicQueries q
 
     public ContactRevealPage Reveals { get; private set; } = new([], 0, 1, BoardSize);
 
+    public IReadOnlyDictionary<string, string> CityNames => Handling.ToDictionary(h => h.CityCode, h => h.CityName);
+
     public Task<IActionResult> OnGetAsync() => ShowAsync(city: null);
 
     public async Task<IActionResult> OnGetAlertsAsync()
