@@ -195,7 +195,7 @@ public sealed class ConsoleTests(Portal portal)
     }
 
     /// <summary>Fills the step's note and submits its form; the page comes back with the case as it now stands.</summary>
-    private static async Task TakeStepAsync(IPage page, string step, string button, string note)
+    internal static async Task TakeStepAsync(IPage page, string step, string button, string note)
     {
         await page.Locator($"#note-{step}").FillAsync(note);
         await page.EvaluateAsync("window.stepping = true");
@@ -204,7 +204,7 @@ public sealed class ConsoleTests(Portal portal)
         Assert.Equal(0, await page.GetByRole(AriaRole.Alert).CountAsync());
     }
 
-    private static async Task SignInAsync(IPage page, string token)
+    internal static async Task SignInAsync(IPage page, string token)
     {
         await page.GetByLabel("访问令牌 Token").FillAsync(token);
 

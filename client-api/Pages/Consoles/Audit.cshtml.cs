@@ -67,18 +67,9 @@ public sealed class AuditModel(IClusterClient cluster) : StaffPage
             return BadRequest();
         }
 
-        AttachmentRequest[] attachments = string.IsNullOrWhiteSpace(attachmentName)
-            ? []
-            : [new AttachmentRequest(attachmentName.Trim(), string.IsNullOrWhiteSpace(attachmentType) ? null : attachmentType.Trim(), attachmentSize, null)];
-        var answer = await AuditApi.ActAsync(id, parsed, new AuditStepRequest(note, attachments, null), User, cluster);
-        if (answer.Result is ProblemHttpResult problem)
-        {
-            Problem = problem.ProblemDetails.Detail;
-            var shown = await OnGetAsync(id);
-            Response.StatusCode = problem.StatusCode;
-            return shown;
-        }
-
-        return Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(id)}");
+        var answer = await AuditApi.ActAsync(id, parsed, new AuditStepRequest(note, Attached(attachmentName, attachmentType, attachmentSize), null), User, cluster);
+        return answer.Result is ProblemHttpResult problem
+            ? await ShowRefusalAsync(problem, () => OnGetAsync(id))
+            : Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(id)}");
     }
 }

@@ -1,13 +1,23 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Security;
+using Evaluation.Contracts.Cases;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Evaluation.ClientApi.Pages.Consoles;
 
-/// <summary>A city officer's console: the city's own live alerts, audits and institutions; a supervisor may open any city's.</summary>
+/// <summary>
+/// A city officer's console: the city's 差评 queue, own live alerts, audits and institutions. A supervisor may
+/// open any city's, read-only: the queue only links to follow-ups, where each role sees its own steps.
+/// </summary>
 public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queries) : ConsolePage(cluster)
 {
     public AreaDto City { get; private set; } = null!;
+
+    /// <summary>The queue's filters and page, from the query string of its GET form.</summary>
+    [BindProperty(SupportsGet = true)]
+    public FollowUpQueueQuery Queue { get; set; } = new();
+
+    public FollowUpQueue FollowUps { get; private set; } = null!;
 
     public Task<IActionResult> OnGetAsync(string? city) => ShowAsync(city);
 
@@ -39,8 +49,27 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
         City = found;
         await LoadAlertsAsync(code, RefreshUrl(code));
         await LoadAuditsAsync(code);
+        await LoadQueueAsync(code, User.ConfinedToCity() is null ? code : null);
         return Page();
     }
+
+    private async Task LoadQueueAsync(string code, string? cityParameter)
+    {
+        var page = await Cluster.GetGrain<IFollowUpIndexGrain>(code).Query(Queue.ToFilter());
+        var names = await InstitutionNamesAsync(page.Items.Select(f => f.InstitutionId));
+        var institutions = City.Rankings?.Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList() ?? [];
+        var serviceItems = (await queries.ServiceItems()).Select(s => (s.Code, s.Name)).ToList();
+        var itemNames = serviceItems.ToDictionary(s => s.Code, s => s.Name);
+        var rows = page.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId], itemNames.GetValueOrDefault(f.ServiceItem, f.ServiceItem)));
+        FollowUps = new FollowUpQueue([.. rows], page.Total, page.Page, Queue,
+            cityParameter, institutions, serviceItems, PageUrl);
+    }
+
+    /// <summary>This page's address with every filter kept and another page of the queue.</summary>
+    private string PageUrl(int page) =>
+        Request.Path + QueryString.Create(Request.Query.Where(q => !q.Key.Equals("queue.page", StringComparison.OrdinalIgnoreCase) && q.Key != "handler")
+            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
+            .Append(KeyValuePair.Create("queue.page", (string?)page.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     private static string RefreshUrl(string city) => $"/console/city?handler=Alerts&city={Uri.EscapeDataString(city)}";
 }

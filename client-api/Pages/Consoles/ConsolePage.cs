@@ -50,11 +50,31 @@ public abstract class StaffPage : PageModel
 
         return allowed ? null : Forbid();
     }
+
+    /// <summary>The page shown again with the API's reason for refusing the form, and the API's status code.</summary>
+    protected async Task<IActionResult> ShowRefusalAsync(ProblemHttpResult problem, Func<Task<IActionResult>> show)
+    {
+        Problem = problem.ProblemDetails.Detail;
+        var shown = await show();
+        Response.StatusCode = problem.StatusCode;
+        return shown;
+    }
+
+    /// <summary>The metadata of one attached file as a form gives it (the file itself stays in the bureau's document store); none without a name.</summary>
+    protected static AttachmentRequest[] Attached(string? name, string? contentType, long? sizeBytes, string? sha256 = null) =>
+        string.IsNullOrWhiteSpace(name)
+            ? []
+            : [new AttachmentRequest(name.Trim(), Blank(contentType), sizeBytes, Blank(sha256))];
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
 /// <summary>The two consoles: the audits board and the open alerts the viewer may see, and opening audits from alerts.</summary>
 public abstract class ConsolePage(IClusterClient cluster) : StaffPage
 {
+    /// <summary>The grains behind the page; the consoles' own models read their parts of the system from it.</summary>
+    protected IClusterClient Cluster { get; } = cluster;
+
     public const int BoardSize = 100;
 
     public IReadOnlyList<AuditRow> Audits { get; private set; } = [];
@@ -66,7 +86,7 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     /// <summary>Loads the audits of one city, or of every city for a supervisor who names none; overdue first, then by deadline.</summary>
     protected async Task LoadAuditsAsync(string? city)
     {
-        var page = await cluster.GetGrain<IAuditIndexGrain>(AuditIndex.Key).Query(new AuditQuery(City: city, PageSize: BoardSize));
+        var page = await Cluster.GetGrain<IAuditIndexGrain>(AuditIndex.Key).Query(new AuditQuery(City: city, PageSize: BoardSize));
         var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
         var now = DateTimeOffset.UtcNow;
         Audits = [.. page.Items.Select(a => new AuditRow(a, names[a.InstitutionId]))
@@ -79,7 +99,7 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     /// <summary>Loads the open alerts of one city, or of every city when <paramref name="city"/> is null, most severe first.</summary>
     protected async Task LoadAlertsAsync(string? city, string refreshUrl)
     {
-        var page = await cluster.GetGrain<IDetectionGrain>(0).GetAlerts(new AlertQuery(AlertState.Open, city, PageSize: BoardSize));
+        var page = await Cluster.GetGrain<IDetectionGrain>(0).GetAlerts(new AlertQuery(AlertState.Open, city, PageSize: BoardSize));
         var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
         Alerts = new AlertBoard([.. page.Items.Select(a => new AlertRow(a, names[a.InstitutionId]))], User.IsSupervisor(), city, refreshUrl);
     }
@@ -98,10 +118,10 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
             return refused;
         }
 
-        var answer = await AuditApi.OpenAsync(new OpenAuditRequest(institutionId, alertId, reason, null), User, cluster);
+        var answer = await AuditApi.OpenAsync(new OpenAuditRequest(institutionId, alertId, reason, null), User, Cluster);
         return answer.Result is Created<AuditCase> { Value: { } opened }
             ? Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(opened.Id)}")
-            : await ShowRefusalAsync((ProblemHttpResult)answer.Result, city);
+            : await ShowRefusalAsync((ProblemHttpResult)answer.Result, () => ShowAsync(city));
     }
 
     /// <summary>A supervisor dismisses an alert with a reason, through the API's own code path; the page is shown again without it.</summary>
@@ -112,26 +132,19 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
             return refused;
         }
 
-        var answer = await AlertsApi.Dismiss(alertId ?? "", new DismissAlertRequest(reason), cluster, User);
+        var answer = await AlertsApi.Dismiss(alertId ?? "", new DismissAlertRequest(reason), Cluster, User);
         return answer.Result is ProblemHttpResult problem
-            ? await ShowRefusalAsync(problem, city)
+            ? await ShowRefusalAsync(problem, () => ShowAsync(city))
             : Redirect(city is null ? Request.Path : $"{Request.Path}?city={Uri.EscapeDataString(city)}");
     }
 
     /// <summary>The page itself (of <paramref name="city"/> where the page is a city's), which a refused form shows again with its <see cref="Problem"/>.</summary>
     protected abstract Task<IActionResult> ShowAsync(string? city);
 
-    private async Task<IActionResult> ShowRefusalAsync(ProblemHttpResult problem, string? city)
+    /// <summary>The name of each institution, or its id where the directory has none.</summary>
+    protected async Task<IReadOnlyDictionary<string, string>> InstitutionNamesAsync(IEnumerable<string> ids)
     {
-        Problem = problem.ProblemDetails.Detail;
-        var shown = await ShowAsync(city);
-        Response.StatusCode = problem.StatusCode;
-        return shown;
-    }
-
-    private async Task<IReadOnlyDictionary<string, string>> InstitutionNamesAsync(IEnumerable<string> ids)
-    {
-        var directory = cluster.GetGrain<IDirectoryGrain>(0);
+        var directory = Cluster.GetGrain<IDirectoryGrain>(0);
         var distinct = ids.Distinct().ToList();
         var found = await Task.WhenAll(distinct.Select(id => directory.Find(id)));
         return distinct.Select((id, i) => (id, name: found[i]?.Name ?? id)).ToDictionary(x => x.id, x => x.name);

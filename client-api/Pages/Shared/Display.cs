@@ -121,6 +121,45 @@ public static class Display
         _ => step.ToString(),
     };
 
+    public static string FollowUpState(FollowUpState state) => state switch
+    {
+        Contracts.Cases.FollowUpState.Open => "待回访 Open",
+        Contracts.Cases.FollowUpState.Rectifying => "整改中 Rectifying",
+        Contracts.Cases.FollowUpState.Rectified => "已整改待反馈 Rectified",
+        Contracts.Cases.FollowUpState.Appealed => "申诉复核中 Appealed",
+        Contracts.Cases.FollowUpState.Closed => "已办结 Closed",
+        Contracts.Cases.FollowUpState.Excluded => "申诉成立已剔除 Excluded",
+        _ => state.ToString(),
+    };
+
+    public static string FollowUpStep(FollowUpStep step) => step switch
+    {
+        Contracts.Cases.FollowUpStep.Opened => "生成差评工单 Opened",
+        Contracts.Cases.FollowUpStep.CallBack => "回访核实 Call back",
+        Contracts.Cases.FollowUpStep.Plan => "整改计划 Plan",
+        Contracts.Cases.FollowUpStep.Rectify => "完成整改 Rectify",
+        Contracts.Cases.FollowUpStep.Feedback => "反馈评价人 Feedback",
+        Contracts.Cases.FollowUpStep.Appeal => "申诉复核 Appeal",
+        Contracts.Cases.FollowUpStep.Uphold => "申诉成立 Uphold",
+        Contracts.Cases.FollowUpStep.Dismiss => "申诉驳回 Dismiss",
+        Contracts.Cases.FollowUpStep.Overdue => "逾期 Overdue",
+        _ => step.ToString(),
+    };
+
+    public static string CallBackOutcome(CallBackOutcome outcome) => outcome switch
+    {
+        Contracts.Cases.CallBackOutcome.Justified => "情况属实 Justified",
+        Contracts.Cases.CallBackOutcome.Unreachable => "未能联系 Unreachable",
+        Contracts.Cases.CallBackOutcome.Mistaken => "误评 Mistaken",
+        Contracts.Cases.CallBackOutcome.Checked => "已核查（匿名）Checked",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>An attachment's metadata in one line: name, type, size and the start of its hash.</summary>
+    public static string Attachment(Attachment file) =>
+        file.Name + (file.ContentType is null ? "" : $"（{file.ContentType}）") + (file.SizeBytes is { } size ? $" {Number(size)} B" : "")
+        + (file.Sha256 is { Length: > 12 } hash ? $" sha256:{hash[..12]}…" : file.Sha256 is null ? "" : $" sha256:{file.Sha256}");
+
     public static string AlertReason(AlertReason reason) => reason switch
     {
         Contracts.Detection.AlertReason.LowSatisfaction => "满意度偏低 Low satisfaction",
