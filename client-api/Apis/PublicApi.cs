@@ -25,6 +25,9 @@ public static class PublicApi
         api.MapGet("/province", GetProvince).WithSummary("The province's scores, service measures, city rankings and plan targets.");
         api.MapGet("/cities", GetCities).WithSummary("Every prefecture city with its scores and rank.");
         api.MapGet("/cities/{code}", GetCity).WithSummary("One city with its scores and its institutions ranked within peer groups.");
+        api.MapGet("/counties/{code}", GetCounty).WithSummary("One county-level division: the sum of the institutions registered in it (scores, service, handling).");
+        api.MapGet("/regions/{region}", GetRegion)
+            .WithSummary("One of the plan's regions (pearl-river-delta, east, west, north): the sum of its cities, and their ranks.");
         api.MapGet("/institutions", SearchInstitutions).WithSummary("Institutions, filtered by city, county, kind, service item or text, a page at a time.");
         api.MapGet("/institutions/{id}", GetInstitution).WithSummary("One institution: its published (信息公开) fields, service list and scores.");
         api.MapGet("/cities/{code}/rectification", GetCityRectification)
@@ -42,6 +45,24 @@ public static class PublicApi
         await queries.City(code) is { } city
             ? TypedResults.Ok(city)
             : NotFound($"No prefecture city has the code '{code}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.");
+
+    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetCounty(string code, PublicQueries queries) =>
+        await queries.County(code) is { } county
+            ? TypedResults.Ok(county)
+            : NotFound($"No county-level division has the code '{code}'; codes are GB/T 2260, e.g. 440106 for Tianhe.");
+
+    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetRegion(string region, PublicQueries queries)
+    {
+        foreach (var candidate in Enum.GetValues<Region>())
+        {
+            if (MeasuresDto.EnumName(candidate) == region)
+            {
+                return TypedResults.Ok(await queries.Region(candidate));
+            }
+        }
+
+        return NotFound($"No region is called '{region}'; the plan's regions are pearl-river-delta, east, west and north.");
+    }
 
     private static async Task<Results<Ok<PageDto<InstitutionSummaryDto>>, ProblemHttpResult>> SearchInstitutions(
         PublicQueries queries, string? city, string? county, string? kind, string? service, string? q, int? page, int? pageSize)

@@ -49,6 +49,32 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
         return AreaDto.From(division, view.InstitutionCount, view.Measures, view.InstitutionRankings, null);
     }
 
+    /// <summary>The county-level division with that code (its city's region), or null when there is none.</summary>
+    public async Task<AreaDto?> County(string code)
+    {
+        var divisions = await Divisions();
+        if (divisions.FirstOrDefault(d => d.Code == code && d.Level == DivisionLevel.County) is not { ParentCode: { } city } division)
+        {
+            return null;
+        }
+
+        var measures = await cluster.GetGrain<ICityGrain>(city).GetCountyMeasures(code);
+        var institutions = (await Directory.Search(new InstitutionQuery(County: code, PageSize: 1))).Total;
+        var region = divisions.FirstOrDefault(d => d.Code == city)?.Region;
+        return AreaDto.From(division with { Region = region }, institutions, measures, null, null);
+    }
+
+    /// <summary>One of the plan's four regions, as the sum of its cities (named like a division, code = the region's word).</summary>
+    public async Task<AreaDto> Region(Region region)
+    {
+        var divisions = await Divisions();
+        var cities = divisions.Where(d => d.Level == DivisionLevel.City && d.Region == region).Select(d => d.Code).ToHashSet();
+        var measures = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionMeasures(region);
+        var province = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var pseudo = new Division(MeasuresDto.EnumName(region), RegionNames.Chinese(region), RegionNames.English(region), DivisionLevel.Province, ProvinceCode, region, null);
+        return AreaDto.From(pseudo, null, measures, [.. province.CityRankings.Where(r => cities.Contains(r.Id))], null);
+    }
+
     /// <summary>One page of institutions matching the query, each with its 30-day score.</summary>
     public async Task<PageDto<InstitutionSummaryDto>> Search(InstitutionQuery query)
     {

@@ -162,3 +162,23 @@ public sealed record RectificationDto(
 public sealed record RectifiedServiceItemDto(string ServiceItem, string? Name, int Count);
 
 public sealed record RectifiedTagDto(string Tag, int Count);
+
+/// <summary>The names of the plan's regions, as the public reads and pages give them.</summary>
+public static class RegionNames
+{
+    public static string Chinese(Region region) => region switch
+    {
+        Region.PearlRiverDelta => "珠三角",
+        Region.East => "粤东",
+        Region.West => "粤西",
+        _ => "粤北",
+    };
+
+    public static string English(Region region) => region switch
+    {
+        Region.PearlRiverDelta => "Pearl River Delta",
+        Region.East => "Eastern Guangdong",
+        Region.West => "Western Guangdong",
+        _ => "Northern Guangdong",
+    };
+}

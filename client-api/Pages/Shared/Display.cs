@@ -57,14 +57,7 @@ public static class Display
         ?? Enum.GetValues<Region>().Where(r => MeasuresDto.EnumName(r) == group).Select(r => Region(r)).FirstOrDefault()
         ?? group;
 
-    public static string Region(Region? region) => region switch
-    {
-        Contracts.Registry.Region.PearlRiverDelta => "珠三角",
-        Contracts.Registry.Region.East => "粤东",
-        Contracts.Registry.Region.West => "粤西",
-        Contracts.Registry.Region.North => "粤北",
-        _ => "全省",
-    };
+    public static string Region(Region? region) => region is { } r ? RegionNames.Chinese(r) : "全省";
 
     public static string Channel(Channel channel) => channel switch
     {

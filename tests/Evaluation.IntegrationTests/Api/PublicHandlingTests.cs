@@ -25,7 +25,7 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
     [Fact]
     public async Task Handling_and_the_rectification_notice_count_a_rectified_and_an_upheld_bad_rating()
     {
-        var institution = ShippedRegistry.Sample.Institutions.First(i => i.CityCode == City && i.Channels.Count > 0 && i.Services.Count > 0);
+        var institution = ShippedRegistry.Sample.Institutions.First(i => i.CityCode == City && i.CountyCode is not null && i.Channels.Count > 0 && i.Services.Count > 0);
         var rectified = IngestionApiTests.Rating("pub-bad-rectified", institution, level: 1);
         rectified["realName"] = true;
         rectified["contact"] = new JsonObject { ["name"] = "公示测试人", ["phone"] = Phone };
@@ -68,13 +68,21 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
         foreach (var (what, path) in new[]
         {
             ("the institution", $"/api/v1/public/institutions/{institution.Id}"),
+            ("its county", $"/api/v1/public/counties/{institution.CountyCode}"),
             ("the city", $"/api/v1/public/cities/{City}"),
+            ("its region", "/api/v1/public/regions/pearl-river-delta"),
             ("the province", "/api/v1/public/province"),
         })
         {
             await Eventually(async () => Same(expected, await Today(path)), $"{what}'s handling today to be {expected.ToJsonString()}");
             var handling = (await system.Client.GetFromJsonAsync<JsonObject>(path, Ct))!["handling"]!.AsObject();
             Assert.Equal(["today", "d7", "d30", "d90"], handling.Select(w => w.Key));
+        }
+
+        foreach (var unknown in new[] { "/api/v1/public/counties/449999", "/api/v1/public/counties/440100", "/api/v1/public/regions/south" })
+        {
+            using var missing = await system.Client.GetAsync(unknown, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
         }
 
         var followUp = (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups/pub-bad-rectified", Ct))!;
