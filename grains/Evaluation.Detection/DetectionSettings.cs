@@ -14,6 +14,9 @@ namespace Evaluation.Detection;
 /// <param name="ResidualMargin">Satisfaction points below the model's expectation that flag an institution.</param>
 /// <param name="MinRatingsForModel">Fewest 30-day ratings for an institution to train on or be judged by the model.</param>
 /// <param name="ClearRuns">Consecutive runs without the condition before an alert resolves (hysteresis).</param>
+/// <param name="MinHandlingDue">Fewest follow-ups whose step was due before a city's on-time handling rate is judged
+/// or counts towards the other cities' median.</param>
+/// <param name="MinPeerCities">Fewest other cities with a judged rate before a city is compared with their median.</param>
 public sealed record DetectionSettings(
     double Z = 3.29,
     int MinBad = 3,
@@ -26,7 +29,9 @@ public sealed record DetectionSettings(
     int MinBaselineRatings = 20,
     double ResidualMargin = 12,
     int MinRatingsForModel = 20,
-    int ClearRuns = 3)
+    int ClearRuns = 3,
+    int MinHandlingDue = 10,
+    int MinPeerCities = 2)
 {
     public static DetectionSettings Default { get; } = new();
 }
