@@ -9,8 +9,8 @@ namespace Evaluation.Detection;
 /// Compares each city's 差评 handling over the last 30 days with the other cities: its call-back on-time rate and
 /// its rectification on-time rate, each over the follow-ups whose step was due (taken in time or missed). A city
 /// lags when, with at least <see cref="DetectionSettings.MinHandlingDue"/> due, the upper Wilson bound of its rate
-/// lies below the median of the other cities (those with enough due themselves); it holds while the rate itself
-/// stays below that median. The alert is the city's: its subject is the city code.
+/// lies <see cref="DetectionSettings.HandlingMargin"/> below the median of the other cities (those with enough due
+/// themselves); it holds while the rate itself stays half that margin below the median. The alert is the city's: its subject is the city code.
 /// </summary>
 public sealed class HandlingComparison(DetectionSettings settings)
 {
@@ -64,9 +64,14 @@ public sealed class HandlingComparison(DetectionSettings settings)
 
                 var median = Median(peers);
                 var value = (double)rate.OnTime(counts) / due;
-                var lagging = Wilson.Upper(rate.OnTime(counts), due, settings.Z) < median;
+                var lagging = Wilson.Upper(rate.OnTime(counts), due, settings.Z) < median - settings.HandlingMargin;
+                if (value >= median - (settings.HandlingMargin / 2))
+                {
+                    continue;
+                }
+
                 raise |= lagging;
-                hold |= value < median;
+                hold = true;
                 lines.Add((lagging, new ExplanationLine(rate.Measure, value, median, Windows.Days30,
                     $"近30天{rate.Label} {Percent(value)}（{rate.DueLabel} {due} 件），其他地市中位数 {Percent(median)}")));
             }
