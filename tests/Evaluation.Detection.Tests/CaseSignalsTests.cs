@@ -121,19 +121,25 @@ public sealed class HandlingComparisonTests
         // Nine due: below the minimum however bad.
         Assert.Empty(comparison.Compare(new Dictionary<string, FollowUpCounts>
         {
-            ["440100"] = Counts(0, 9), ["440300"] = Counts(20, 0), ["440400"] = Counts(20, 0),
+            ["440100"] = Counts(0, 9),
+            ["440300"] = Counts(20, 0),
+            ["440400"] = Counts(20, 0),
         }));
 
         // One peer city with enough due is no median.
         Assert.Empty(comparison.Compare(new Dictionary<string, FollowUpCounts>
         {
-            ["440100"] = Counts(0, 20), ["440300"] = Counts(20, 0), ["440400"] = Counts(5, 0),
+            ["440100"] = Counts(0, 20),
+            ["440300"] = Counts(20, 0),
+            ["440400"] = Counts(5, 0),
         }));
 
         // 8 of 12 against a 90 % median: clearly below, but within the interval, so it holds an alert and raises none.
         var noisy = comparison.Compare(new Dictionary<string, FollowUpCounts>
         {
-            ["440100"] = Counts(8, 4), ["440300"] = Counts(18, 2), ["440400"] = Counts(18, 2),
+            ["440100"] = Counts(8, 4),
+            ["440300"] = Counts(18, 2),
+            ["440400"] = Counts(18, 2),
         });
         var hold = Assert.Single(noisy);
         Assert.False(hold.Raise);
