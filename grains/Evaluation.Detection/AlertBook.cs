@@ -43,7 +43,9 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
 
     public IEnumerable<AlertView> Open => State.Alerts.Where(a => a.State == AlertState.Open);
 
-    public AlertChanges Apply(IReadOnlyList<Signal> signals, DateTimeOffset now, ModelStamp model)
+    /// <param name="judged">The reasons this run judged; an open alert of another reason is left as it is (its
+    /// inputs could not be read this run), not counted quiet. Null: every reason was judged.</param>
+    public AlertChanges Apply(IReadOnlyList<Signal> signals, DateTimeOffset now, ModelStamp model, IReadOnlySet<AlertReason>? judged = null)
     {
         var raised = new List<AlertView>();
         var resolved = new List<AlertView>();
@@ -54,7 +56,7 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
         var seen = new HashSet<(string, AlertReason)>();
         foreach (var signal in signals)
         {
-            var key = (signal.Row.Institution.Id, signal.Reason);
+            var key = (signal.InstitutionId, signal.Reason);
             if (open.TryGetValue(key, out var index))
             {
                 seen.Add(key);
@@ -75,8 +77,8 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
                 seen.Add(key);
                 var alert = new AlertView(
                     ++State.LastId,
-                    signal.Row.Institution.Id,
-                    signal.Row.Institution.CityCode,
+                    signal.InstitutionId,
+                    signal.CityCode,
                     signal.Reason,
                     signal.Severity,
                     AlertState.Open,
@@ -93,7 +95,7 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
 
         foreach (var (key, index) in open)
         {
-            if (seen.Contains(key))
+            if (seen.Contains(key) || (judged is not null && !judged.Contains(key.Reason)))
             {
                 continue;
             }

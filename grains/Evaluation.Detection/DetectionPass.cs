@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
 using Evaluation.Domain.Registry;
 
@@ -13,10 +14,19 @@ public static class DetectionPass
         return [.. registry.Institutions.Select(i => FeatureBuilder.Build(registry, i, aggregates.GetValueOrDefault(i.Id) ?? empty, today))];
     }
 
+    /// <param name="caseSignals">Signals from cases and handling (<see cref="CaseSignals"/>, <see cref="HandlingComparison"/>),
+    /// booked with the institutions' own so they dedupe and resolve alike.</param>
+    /// <param name="judged">The reasons this run judged (see <see cref="AlertBook.Apply"/>); null for all.</param>
     public static (DetectionOutcome Outcome, AlertChanges Changes) Run(
-        Detector detector, AlertBook book, IReadOnlyList<InstitutionFeatures> rows, SatisfactionModel? model, DateTimeOffset now)
+        Detector detector,
+        AlertBook book,
+        IReadOnlyList<InstitutionFeatures> rows,
+        SatisfactionModel? model,
+        DateTimeOffset now,
+        IReadOnlyList<Signal>? caseSignals = null,
+        IReadOnlySet<AlertReason>? judged = null)
     {
         var outcome = detector.Score(rows, model);
-        return (outcome, book.Apply(outcome.Signals, now, ModelStamp.Of(model)));
+        return (outcome, book.Apply([.. outcome.Signals, .. caseSignals ?? []], now, ModelStamp.Of(model), judged));
     }
 }

@@ -14,6 +14,11 @@ namespace Evaluation.Detection;
 /// <param name="ResidualMargin">Satisfaction points below the model's expectation that flag an institution.</param>
 /// <param name="MinRatingsForModel">Fewest 30-day ratings for an institution to train on or be judged by the model.</param>
 /// <param name="ClearRuns">Consecutive runs without the condition before an alert resolves (hysteresis).</param>
+/// <param name="MinHandlingDue">Fewest follow-ups whose step was due before a city's on-time handling rate is judged
+/// or counts towards the other cities' median.</param>
+/// <param name="HandlingMargin">How far (rate points) below the other cities' median an on-time handling rate's
+/// upper bound must lie; without it one late call-back against peers all on time would be a lag.</param>
+/// <param name="MinPeerCities">Fewest other cities with a judged rate before a city is compared with their median.</param>
 public sealed record DetectionSettings(
     double Z = 3.29,
     int MinBad = 3,
@@ -26,7 +31,10 @@ public sealed record DetectionSettings(
     int MinBaselineRatings = 20,
     double ResidualMargin = 12,
     int MinRatingsForModel = 20,
-    int ClearRuns = 3)
+    int ClearRuns = 3,
+    int MinHandlingDue = 10,
+    double HandlingMargin = 0.10,
+    int MinPeerCities = 2)
 {
     public static DetectionSettings Default { get; } = new();
 }

@@ -3,17 +3,24 @@ using Evaluation.Contracts.Detection;
 namespace Evaluation.Detection;
 
 /// <summary>
-/// What detection concluded about one institution and reason in one run. <see cref="Raise"/> opens an alert;
-/// <see cref="Hold"/>, a weaker condition, keeps one open (hysteresis).
+/// What detection concluded about one subject (an institution, or a city for city-level reasons) and reason in one
+/// run. <see cref="Raise"/> opens an alert; <see cref="Hold"/>, a weaker condition, keeps one open (hysteresis).
 /// </summary>
 public sealed record Signal(
-    InstitutionFeatures Row,
+    string InstitutionId,
+    string CityCode,
     AlertReason Reason,
     bool Raise,
     bool Hold,
     AlertSeverity Severity,
     double AnomalyScore,
-    IReadOnlyList<ExplanationLine> Explanation);
+    IReadOnlyList<ExplanationLine> Explanation)
+{
+    public Signal(InstitutionFeatures row, AlertReason reason, bool raise, bool hold, AlertSeverity severity, double anomalyScore, IReadOnlyList<ExplanationLine> explanation)
+        : this(row.Institution.Id, row.Institution.CityCode, reason, raise, hold, severity, anomalyScore, explanation)
+    {
+    }
+}
 
 /// <summary>The outcome of scoring every institution once.</summary>
 public sealed record DetectionOutcome(IReadOnlyList<Signal> Signals, IReadOnlyDictionary<string, double> AnomalyScores, int Scored);

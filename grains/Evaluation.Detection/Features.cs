@@ -61,10 +61,18 @@ public static class FeatureWindows
         : (0, Days(window) - 1);
 }
 
-/// <summary>Additive counters of one window: enough for every rate detection uses and its confidence.</summary>
+/// <summary>
+/// Additive counters of one window: enough for every rate detection uses and its confidence. The call-back and
+/// rectification counts are the follow-ups of the window's 差评 whose step was due, and those taken in time.
+/// </summary>
 public readonly record struct WindowCounts(
-    long Ratings, long Bad, double LevelSum, double LevelSquares, long Completed, long OnTime, double HandlingHours)
+    long Ratings, long Bad, double LevelSum, double LevelSquares, long Completed, long OnTime, double HandlingHours,
+    long CallBacksDue = 0, long CallBacksOnTime = 0, long RectificationsDue = 0, long RectificationsOnTime = 0)
 {
+    public double? CallBackOnTimeRate => CallBacksDue == 0 ? null : (double)CallBacksOnTime / CallBacksDue;
+
+    public double? RectifiedOnTimeRate => RectificationsDue == 0 ? null : (double)RectificationsOnTime / RectificationsDue;
+
     public double? BadRate => Ratings == 0 ? null : (double)Bad / Ratings;
 
     public double? Satisfaction => Ratings == 0 ? null : MeasureCalculator.ToScore(LevelSum / Ratings);
@@ -105,7 +113,9 @@ public readonly record struct WindowCounts(
             squares += level * level * (double)tally.Levels[i];
         }
 
-        return new WindowCounts(ratings, tally.Levels[0] + tally.Levels[1], sum, squares, tally.Completed, tally.CompletedOnTime, tally.HandlingHoursSum);
+        var f = tally.FollowUps;
+        return new WindowCounts(ratings, tally.Levels[0] + tally.Levels[1], sum, squares, tally.Completed, tally.CompletedOnTime, tally.HandlingHoursSum,
+            f is null ? 0 : f.CalledBackOnTime + f.CallBackMissed, f?.CalledBackOnTime ?? 0, f is null ? 0 : f.RectifiedOnTime + f.RectifyMissed, f?.RectifiedOnTime ?? 0);
     }
 
     public static WindowCounts operator +(WindowCounts a, WindowCounts b) => new(
@@ -115,7 +125,11 @@ public readonly record struct WindowCounts(
         a.LevelSquares + b.LevelSquares,
         a.Completed + b.Completed,
         a.OnTime + b.OnTime,
-        a.HandlingHours + b.HandlingHours);
+        a.HandlingHours + b.HandlingHours,
+        a.CallBacksDue + b.CallBacksDue,
+        a.CallBacksOnTime + b.CallBacksOnTime,
+        a.RectificationsDue + b.RectificationsDue,
+        a.RectificationsOnTime + b.RectificationsOnTime);
 }
 
 /// <summary>One institution's feature row: its counters per window and the context it is judged in.</summary>

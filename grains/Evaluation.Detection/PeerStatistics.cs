@@ -13,11 +13,17 @@ public enum Measure
     EvaluationRate = 4,
     Volume = 5,
     BadRateTrend = 6,
+
+    /// <summary>差评 called back (or checked) by the deadline, of those due (SPEC 3.1 差评 handling rates).</summary>
+    CallBackOnTimeRate = 7,
+
+    /// <summary>差评 rectified by the deadline, of those due.</summary>
+    RectifiedOnTimeRate = 8,
 }
 
 public static class Measures
 {
-    public const int Count = 7;
+    public const int Count = 9;
 
     /// <summary>Fewest ratings (or completions) a member needs before its rate counts towards a peer median.</summary>
     public const int MinSampleForMedian = 5;
@@ -30,6 +36,8 @@ public static class Measures
         Measure.HandlingVsLimit => "handlingVsLimit",
         Measure.EvaluationRate => "evaluationRate",
         Measure.Volume => "volume",
+        Measure.CallBackOnTimeRate => "callBackOnTimeRate",
+        Measure.RectifiedOnTimeRate => "rectifiedOnTimeRate",
         _ => "badRateTrend",
     };
 
@@ -45,6 +53,8 @@ public static class Measures
             Measure.HandlingVsLimit => counts.Completed >= MinSampleForMedian ? row.HandlingVsLimit(window) : null,
             Measure.EvaluationRate => counts.Completed >= MinSampleForMedian ? counts.EvaluationRate : null,
             Measure.Volume => row.Volume(window),
+            Measure.CallBackOnTimeRate => counts.CallBacksDue >= MinSampleForMedian ? counts.CallBackOnTimeRate : null,
+            Measure.RectifiedOnTimeRate => counts.RectificationsDue >= MinSampleForMedian ? counts.RectifiedOnTimeRate : null,
             _ => row[FeatureWindow.Days7].Ratings >= MinSampleForMedian && row[FeatureWindow.Days90].Ratings >= MinSampleForMedian
                 ? row.BadRateTrend
                 : null,

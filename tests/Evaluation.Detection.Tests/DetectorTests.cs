@@ -38,7 +38,7 @@ public sealed class DetectorTests
 
         var signal = Assert.Single(Detector.Score(rows, model: null).Signals, s => s.Raise);
 
-        Assert.Equal(rows[0].Institution.Id, signal.Row.Institution.Id);
+        Assert.Equal(rows[0].Institution.Id, signal.InstitutionId);
         Assert.Equal(AlertReason.LowSatisfaction, signal.Reason);
         var lead = signal.Explanation[0];
         Assert.Equal("badRate", lead.Measure);

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Measures;
 using Evaluation.Detection;
 using Xunit;
 
@@ -43,6 +44,28 @@ public sealed class FeatureTests
         Assert.Equal(0.4, week.EvaluationRate);
         Assert.Equal(12 / row.LimitHours, row.HandlingVsLimit(FeatureWindow.Days7)!.Value, 9);
         Assert.True(row.LimitHours > 0);
+    }
+
+    [Fact]
+    public void The_handling_rates_count_the_follow_ups_whose_step_was_due_and_are_measures_against_peers()
+    {
+        var today = new DateOnly(2026, 11, 30);
+        var data = new AggregateData();
+        data.Tallies[new TallyKey(today.AddDays(-2), default, default)] = new Tally
+        {
+            FollowUps = new FollowUpCounts { CalledBack = 7, CalledBackOnTime = 6, CallBackMissed = 2, Rectified = 4, RectifiedOnTime = 1, RectifyMissed = 1 },
+        };
+        data.Tallies[new TallyKey(today.AddDays(-40), default, default)] = new Tally { FollowUps = new FollowUpCounts { CallBackMissed = 10 } };
+
+        var month = FeatureBuilder.Windows(data, today)[(int)FeatureWindow.Days30];
+        var quarter = FeatureBuilder.Windows(data, today)[(int)FeatureWindow.Days90];
+
+        Assert.Equal((8, 6, 2, 1), (month.CallBacksDue, month.CallBacksOnTime, month.RectificationsDue, month.RectificationsOnTime));
+        Assert.Equal(0.75, month.CallBackOnTimeRate);
+        Assert.Equal(0.5, month.RectifiedOnTimeRate);
+        Assert.Equal(6.0 / 18, quarter.CallBackOnTimeRate);
+        Assert.Null(new WindowCounts().CallBackOnTimeRate);
+        Assert.Equal("近30天差评回访按时率 75.0%，同类机构中位数 95.0%", Explanations.Text(Measure.CallBackOnTimeRate, FeatureWindow.Days30, 0.75, 0.95));
     }
 
     [Fact]

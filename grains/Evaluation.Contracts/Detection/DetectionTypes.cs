@@ -1,6 +1,9 @@
 namespace Evaluation.Contracts.Detection;
 
-/// <summary>Why an institution is flagged; one open alert per institution and reason.</summary>
+/// <summary>
+/// Why an institution (or, for <see cref="HandlingLag"/>, a city) is flagged; one open alert per subject and reason.
+/// Values are stored: new ones go at the end, none is ever renumbered.
+/// </summary>
 public enum AlertReason
 {
     /// <summary>Ratings clearly worse than its peers, or than the model expects for its context.</summary>
@@ -11,6 +14,18 @@ public enum AlertReason
 
     /// <summary>A sudden drop against the institution's own recent history.</summary>
     SuddenDrop = 2,
+
+    /// <summary>The institution's 差评 follow-ups are overdue (call-back or rectification) for longer than the grace.</summary>
+    FollowUpOverdue = 3,
+
+    /// <summary>An open audit (督查) of the institution is past its deadline (and so escalated).</summary>
+    AuditOverdue = 4,
+
+    /// <summary>
+    /// A city's 差评 handling (on-time call-backs or rectifications) clearly lags its peer cities. A city-level alert:
+    /// its <see cref="AlertView.InstitutionId"/> and <see cref="AlertView.CityCode"/> are both the city code.
+    /// </summary>
+    HandlingLag = 5,
 }
 
 public enum AlertSeverity
@@ -73,6 +88,10 @@ public sealed record ExplanationLine(
     [property: Id(3)] string Window,
     [property: Id(4)] string Text);
 
+/// <summary>
+/// One alert. <see cref="InstitutionId"/> names the flagged institution, or the city (its code, equal to
+/// <see cref="CityCode"/>) for a city-level reason such as <see cref="AlertReason.HandlingLag"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AlertView")]
 public sealed record AlertView(
     [property: Id(0)] long Id,

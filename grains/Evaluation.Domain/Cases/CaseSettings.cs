@@ -33,6 +33,12 @@ public sealed class CaseSettings
     /// </summary>
     public int ContactRetentionDays { get; set; } = 180;
 
+    /// <summary>
+    /// How long a follow-up may stay overdue before detection raises a follow-up-overdue alert on its institution
+    /// (0 to 30 days); the sweep notes every passed deadline for the handling measures regardless.
+    /// </summary>
+    public TimeSpan FollowUpOverdueGrace { get; set; } = TimeSpan.FromDays(1);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -54,6 +60,11 @@ public sealed class CaseSettings
         if (WatchDays is < 0 or > 3650)
         {
             problems.Add("Evaluation:Cases:WatchDays must be 0–3650.");
+        }
+
+        if (FollowUpOverdueGrace < TimeSpan.Zero || FollowUpOverdueGrace > TimeSpan.FromDays(30))
+        {
+            problems.Add("Evaluation:Cases:FollowUpOverdueGrace must be 0 to 30 days (e.g. 1.00:00:00).");
         }
 
         if (CheckPeriod < TimeSpan.FromSeconds(1))

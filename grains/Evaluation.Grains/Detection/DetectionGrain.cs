@@ -1,9 +1,13 @@
+using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Measures;
 using Evaluation.Detection;
+using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
+using Evaluation.Grains.Cases;
 using Evaluation.Grains.Registry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Evaluation.Grains.Detection;
@@ -11,17 +15,22 @@ namespace Evaluation.Grains.Detection;
 /// <summary>
 /// Runs detection over every institution on a timer and on demand, keeps the alerts, and wakes live listeners.
 /// It reads institutions' aggregates from their cities (which already hold them) rather than waking thousands of
-/// institution grains or re-reading the log. Rules live in <see cref="Detector"/> and <see cref="AlertBook"/>.
+/// institution grains or re-reading the log. Each run also sweeps overdue follow-ups, reads overdue audits and
+/// compares the cities' 差评 handling, so those alerts share the list, the stream and the hysteresis. Rules live in
+/// <see cref="Detector"/>, <see cref="CaseSignals"/>, <see cref="HandlingComparison"/> and <see cref="AlertBook"/>.
 /// </summary>
 public sealed class DetectionGrain(
     [PersistentState("alerts")] IPersistentState<AlertBookState> alerts,
     RegistryCache registry,
     IModelStore models,
     DetectionTiming timing,
+    CaseSettings cases,
     TimeProvider time,
+    [FromKeyedServices(CaseClock.Key)] TimeProvider caseTime,
     ILogger<DetectionGrain> logger) : Grain, IDetectionGrain, IRemindable
 {
     public const int MaxPageSize = 100;
+    private const int AuditPageSize = 500;
     private const string KeepAliveReminder = "detection";
     private AlertBook book = null!;
     private SatisfactionModel? model;
@@ -107,13 +116,17 @@ public sealed class DetectionGrain(
         }
 
         var now = time.GetUtcNow();
-        var rows = DetectionPass.Features(current, aggregates, AreaClock.Today(time));
+        var today = AreaClock.Today(time);
+        var rows = DetectionPass.Features(current, aggregates, today);
+        var handling = cities.Select((city, i) => (city, counts: HandlingComparison.Window(reports[i].Values, today)))
+            .ToDictionary(c => c.city, c => c.counts);
+        var (caseSignals, judged) = await CaseSignalsAsync(handling);
         if (retrain || model is null || now - model.TrainedAt >= timing.RetrainPeriod)
         {
             await RetrainAsync(rows, now);
         }
 
-        var (outcome, changes) = DetectionPass.Run(new Detector(timing.Settings), book, rows, model, now);
+        var (outcome, changes) = DetectionPass.Run(new Detector(timing.Settings), book, rows, model, now, caseSignals, judged);
         await alerts.WriteStateAsync();
         if (changes.Raised.Count > 0)
         {
@@ -125,6 +138,49 @@ public sealed class DetectionGrain(
 
         var stamp = ModelStamp.Of(model);
         return new DetectionRunResult(outcome.Scored, changes.Raised.Count, changes.Resolved.Count, book.Open.Count(), stamp.Version, stamp.TrainedAt, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The signals of cases and handling, and the reasons judged: a source that cannot be read this run (the
+    /// follow-up store or the audit index unavailable) leaves its open alerts as they are until the next run.
+    /// </summary>
+    private async Task<(List<Signal> Signals, HashSet<AlertReason> Judged)> CaseSignalsAsync(IReadOnlyDictionary<string, Contracts.Measures.FollowUpCounts> handling)
+    {
+        var judged = Enum.GetValues<AlertReason>().ToHashSet();
+        var signals = new List<Signal>(new HandlingComparison(timing.Settings).Compare(handling));
+        try
+        {
+            var overdue = await GrainFactory.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(cases.FollowUpOverdueGrace);
+            signals.AddRange(CaseSignals.FollowUpOverdue(overdue, cases.FollowUpOverdueGrace, caseTime.GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            judged.Remove(AlertReason.FollowUpOverdue);
+            logger.LogWarning(ex, "Detection could not sweep overdue follow-ups; their alerts stay as they are until the next run");
+        }
+
+        try
+        {
+            var audits = new List<AuditSummary>();
+            for (var page = 1; ; page++)
+            {
+                var found = await GrainFactory.GetGrain<IAuditIndexGrain>(AuditIndex.Key).Query(new AuditQuery(Overdue: true, Page: page, PageSize: AuditPageSize));
+                audits.AddRange(found.Items);
+                if (found.Items.Count < AuditPageSize || audits.Count >= found.Total)
+                {
+                    break;
+                }
+            }
+
+            signals.AddRange(CaseSignals.AuditOverdue(audits, caseTime.GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            judged.Remove(AlertReason.AuditOverdue);
+            logger.LogWarning(ex, "Detection could not read overdue audits; their alerts stay as they are until the next run");
+        }
+
+        return (signals, judged);
     }
 
     private async Task RetrainAsync(IReadOnlyList<InstitutionFeatures> rows, DateTimeOffset now)

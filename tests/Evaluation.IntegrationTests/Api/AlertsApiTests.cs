@@ -113,7 +113,7 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
         return client;
     }
 
-    private static async Task<AlertStream> OpenStreamAsync(HttpClient client)
+    internal static async Task<AlertStream> OpenStreamAsync(HttpClient client)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/stream");
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -121,7 +121,7 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
         return new AlertStream(response, new StreamReader(await response.Content.ReadAsStreamAsync(Ct)));
     }
 
-    private sealed class AlertStream(HttpResponseMessage response, StreamReader reader) : IDisposable
+    internal sealed class AlertStream(HttpResponseMessage response, StreamReader reader) : IDisposable
     {
         public async Task<JsonObject> NextAlertAsync(Func<JsonObject, bool> wanted)
         {
