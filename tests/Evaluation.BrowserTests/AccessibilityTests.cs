@@ -12,7 +12,7 @@ public sealed class AccessibilityTests(Portal portal)
     public static TheoryData<string> Pages()
     {
         var institution = ShippedRegistry.Sample.Institutions.First(i => i.Kind == InstitutionKind.InfoOutlet);
-        return ["/", $"/cities/{institution.CityCode}", $"/cities/{institution.CityCode}/rectification", $"/institutions/{institution.Id}", "/institutions?kind=info-outlet", "/console/login"];
+        return ["/", $"/cities/{institution.CityCode}", $"/cities/{institution.CityCode}/rectification", $"/counties/{ShippedRegistry.Sample.Institutions.First(i => i.CountyCode is not null).CountyCode}", $"/institutions/{institution.Id}", "/institutions?kind=info-outlet", "/console/login"];
     }
 
     [Theory]

@@ -141,12 +141,16 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     /// <summary>The page itself (of <paramref name="city"/> where the page is a city's), which a refused form shows again with its <see cref="Problem"/>.</summary>
     protected abstract Task<IActionResult> ShowAsync(string? city);
 
-    /// <summary>The name of each institution, or its id where the directory has none.</summary>
+    /// <summary>
+    /// The name of each institution; a city-wide alert names its city by code instead, so a code the institutions
+    /// do not know is looked up among the divisions, and shown as it is where neither knows it.
+    /// </summary>
     protected async Task<IReadOnlyDictionary<string, string>> InstitutionNamesAsync(IEnumerable<string> ids)
     {
         var directory = Cluster.GetGrain<IDirectoryGrain>(0);
         var distinct = ids.Distinct().ToList();
         var found = await Task.WhenAll(distinct.Select(id => directory.Find(id)));
-        return distinct.Select((id, i) => (id, name: found[i]?.Name ?? id)).ToDictionary(x => x.id, x => x.name);
+        var divisions = found.Any(f => f is null) ? (await directory.GetDivisions()).ToDictionary(d => d.Code, d => d.Name) : [];
+        return distinct.Select((id, i) => (id, name: found[i]?.Name ?? divisions.GetValueOrDefault(id) ?? id)).ToDictionary(x => x.id, x => x.name);
     }
 }

@@ -158,6 +158,9 @@ public static class Display
         Contracts.Detection.AlertReason.LowSatisfaction => "满意度偏低 Low satisfaction",
         Contracts.Detection.AlertReason.SlowService => "办理超时偏多 Slow service",
         Contracts.Detection.AlertReason.SuddenDrop => "评价骤降 Sudden drop",
+        Contracts.Detection.AlertReason.FollowUpOverdue => "差评跟进超期 Follow-ups overdue",
+        Contracts.Detection.AlertReason.AuditOverdue => "督查超期 Audit overdue",
+        Contracts.Detection.AlertReason.HandlingLag => "差评处理落后 Handling lags peer cities",
         _ => reason.ToString(),
     };
 

@@ -124,7 +124,7 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
             Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        foreach (var page in new[] { "/", $"/cities/{City}", $"/institutions/{institution.Id}", $"/cities/{City}/rectification" })
+        foreach (var page in new[] { "/", $"/cities/{City}", $"/counties/{institution.CountyCode}", $"/institutions/{institution.Id}", $"/cities/{City}/rectification" })
         {
             var html = await system.Client.GetStringAsync(page, Ct);
             Assert.DoesNotContain(Comment, html, StringComparison.Ordinal);
