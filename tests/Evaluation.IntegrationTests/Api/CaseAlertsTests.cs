@@ -19,8 +19,6 @@ namespace Evaluation.IntegrationTests.Api;
 /// </summary>
 public sealed class CaseAlertsTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -65,7 +63,7 @@ public sealed class CaseAlertsTests
             using var officer = AuditLifecycleTests.Client(system, await system.TokenAsync(Roles.CityOfficer, institution.CityCode, name: "off-" + institution.CityCode));
             foreach (var id in ids[institution])
             {
-                await Eventually(async () => await TryCallBackAsync(officer, id), $"follow-up {id} to open and be called back");
+                await StaffWork.EventuallyAsync(async () => await TryCallBackAsync(officer, id), $"follow-up {id} to open and be called back");
             }
         }
 
@@ -73,7 +71,7 @@ public sealed class CaseAlertsTests
         {
             foreach (var id in ids[late])
             {
-                await Eventually(async () => (await lateOfficer.GetAsync($"/api/v1/follow-ups/{id}", Ct)).StatusCode == HttpStatusCode.OK, $"follow-up {id} to open");
+                await StaffWork.EventuallyAsync(async () => (await lateOfficer.GetAsync($"/api/v1/follow-ups/{id}", Ct)).StatusCode == HttpStatusCode.OK, $"follow-up {id} to open");
             }
         }
 
@@ -90,7 +88,7 @@ public sealed class CaseAlertsTests
 
         // The sweep noted the missed call-backs, so the city's handling counts them overdue and missed.
         var city = system.Cluster.Grains.GetGrain<ICityGrain>(late.CityCode);
-        await Eventually(async () => (await city.GetMeasures()).Handling[Contracts.Measures.Windows.Days30] is { Overdue: 12, CallBackOnTimeRate: 0.0 }, "the sweep's overdue notes to reach the city's handling measures");
+        await StaffWork.EventuallyAsync(async () => (await city.GetMeasures()).Handling[Contracts.Measures.Windows.Days30] is { Overdue: 12, CallBackOnTimeRate: 0.0 }, "the sweep's overdue notes to reach the city's handling measures");
 
         var lag = await RunUntilAlertedAsync(supervisor, "handling-lag", late.CityCode, late.CityCode);
         Assert.Equal("medium", lag["severity"]!.GetValue<string>());
@@ -153,7 +151,7 @@ public sealed class CaseAlertsTests
     private static async Task<JsonObject> RunUntilAlertedAsync(HttpClient supervisor, string kind, string city, string subject)
     {
         JsonObject? found = null;
-        await Eventually(async () =>
+        await StaffWork.EventuallyAsync(async () =>
         {
             using var run = await supervisor.PostAsync("/api/v1/detection/runs", null, Ct);
             Assert.Equal(HttpStatusCode.OK, run.StatusCode);
@@ -162,15 +160,5 @@ public sealed class CaseAlertsTests
             return found is not null;
         }, $"an open {kind} alert on {subject}");
         return found!;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await probe())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited {Patience.TotalSeconds} s for {what}.");
-            await Task.Delay(200, Ct);
-        }
     }
 }

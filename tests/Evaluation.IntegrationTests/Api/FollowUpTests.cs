@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Evaluation.ClientApi.Security;
@@ -17,7 +16,6 @@ public sealed class FollowUpTests(RunningSystem system) : IClassFixture<RunningS
 {
     private const string City = "440100";
     private const string Phone = "13800009876";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -34,12 +32,12 @@ public sealed class FollowUpTests(RunningSystem system) : IClassFixture<RunningS
             Assert.Equal(2, (await posted.Content.ReadFromJsonAsync<JsonObject>(Ct))!["accepted"]!.GetValue<int>());
         }
 
-        using var officer = await ClientAsync(Roles.CityOfficer, City);
-        using var otherOfficer = await ClientAsync(Roles.CityOfficer, "440300");
-        using var supervisor = await ClientAsync(Roles.Supervisor, null);
+        using var officer = await system.StaffClientAsync(Roles.CityOfficer, City);
+        using var otherOfficer = await system.StaffClientAsync(Roles.CityOfficer, "440300");
+        using var supervisor = await system.StaffClientAsync(Roles.Supervisor, null);
         using var anonymous = system.AnonymousClient();
 
-        await Eventually(async () => (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups?state=open", Ct))!["items"]!.AsArray()
+        await StaffWork.EventuallyAsync(async () => (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups?state=open", Ct))!["items"]!.AsArray()
             .Any(i => i!["id"]!.GetValue<string>() == "fu-bad-1"), "the 差评 to open a follow-up in its city");
         var followUp = (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups/fu-bad-1", Ct))!;
         Assert.Equal(institution.Id, followUp["institutionId"]!.GetValue<string>());
@@ -55,15 +53,15 @@ public sealed class FollowUpTests(RunningSystem system) : IClassFixture<RunningS
             Assert.True(expected == refused.StatusCode, $"{who} asked for the contact: {(int)refused.StatusCode}");
         }
 
-        await Eventually(async () => await TodayCount(institution.Id) == 2, "both ratings to count");
-        await Step(officer, "appeal", "the rater confirmed on the phone that they rated the wrong office", "appealed");
+        await StaffWork.EventuallyAsync(async () => await TodayCount(institution.Id) == 2, "both ratings to count");
+        await StaffWork.StepAsync(officer, "fu-bad-1", "appeal", "the rater confirmed on the phone that they rated the wrong office", "appealed");
         using (var wrongRole = await officer.PostAsJsonAsync("/api/v1/follow-ups/fu-bad-1/uphold", new { note = "we agree" }, Ct))
         {
             Assert.Equal(HttpStatusCode.Conflict, wrongRole.StatusCode);
         }
 
-        await Step(supervisor, "uphold", "rated the wrong office; excluded", "excluded");
-        await Eventually(async () => await TodayCount(institution.Id) == 1, "the excluded rating to leave the institution's score");
+        await StaffWork.StepAsync(supervisor, "fu-bad-1", "uphold", "rated the wrong office; excluded", "excluded");
+        await StaffWork.EventuallyAsync(async () => await TodayCount(institution.Id) == 1, "the excluded rating to leave the institution's score");
         var page = await system.Client.GetFromJsonAsync<JsonObject>($"/api/v1/public/institutions/{institution.Id}", Ct);
         Assert.Equal([0L, 0, 0, 0, 1], page!["scores"]!["today"]!["levels"]!.AsArray().Select(n => n!.GetValue<long>()));
 
@@ -89,31 +87,6 @@ public sealed class FollowUpTests(RunningSystem system) : IClassFixture<RunningS
         Assert.Equal(1, recomputed[institution.Id].Tallies.Values.Select(t => t.Levels.Sum()).Sum());
     }
 
-    private async Task<HttpClient> ClientAsync(string role, string? city)
-    {
-        var client = system.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await system.TokenAsync(role, city));
-        return client;
-    }
-
     private async Task<long> TodayCount(string institutionId) =>
         (await system.Client.GetFromJsonAsync<JsonObject>($"/api/v1/public/institutions/{institutionId}", Ct))!["scores"]!["today"]!["count"]!.GetValue<long>();
-
-    private static async Task Step(HttpClient client, string step, string note, string expectedState)
-    {
-        using var response = await client.PostAsJsonAsync($"/api/v1/follow-ups/fu-bad-1/{step}", new { note }, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{step}: {(int)response.StatusCode} {text}");
-        Assert.Equal(expectedState, JsonNode.Parse(text)!["state"]!.GetValue<string>());
-    }
-
-    private static async Task Eventually(Func<Task<bool>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await probe())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited {Patience.TotalSeconds} s for {what}.");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

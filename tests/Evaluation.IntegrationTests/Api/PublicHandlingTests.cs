@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Evaluation.ClientApi.Security;
@@ -18,7 +17,6 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
     private const string City = "440100";
     private const string Comment = "窗口人员态度差，等了很久";
     private const string Phone = "13800001234";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -39,16 +37,16 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
             Assert.Equal(2, (await posted.Content.ReadFromJsonAsync<JsonObject>(Ct))!["accepted"]!.GetValue<int>());
         }
 
-        using var officer = await ClientAsync(Roles.CityOfficer, City);
-        using var supervisor = await ClientAsync(Roles.Supervisor, null);
-        await Eventually(async () => (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups", Ct))!["total"]!.GetValue<int>() == 2,
+        using var officer = await system.StaffClientAsync(Roles.CityOfficer, City);
+        using var supervisor = await system.StaffClientAsync(Roles.Supervisor, null);
+        await StaffWork.EventuallyAsync(async () => (await officer.GetFromJsonAsync<JsonObject>("/api/v1/follow-ups", Ct))!["total"]!.GetValue<int>() == 2,
             "both 差评 to open follow-ups");
 
-        await Step(officer, "pub-bad-rectified", "call-back", "the rater waited 50 minutes; justified", "rectifying");
-        await Step(officer, "pub-bad-rectified", "rectify", "a second window opens at peak hours", "rectified");
-        await Step(officer, "pub-bad-rectified", "feedback", "told the rater about the second window", "closed");
-        await Step(officer, "pub-bad-appealed", "appeal", "the rater rated the wrong office", "appealed");
-        await Step(supervisor, "pub-bad-appealed", "uphold", "wrong office; excluded", "excluded");
+        await StaffWork.StepAsync(officer, "pub-bad-rectified", "call-back", "the rater waited 50 minutes; justified", "rectifying");
+        await StaffWork.StepAsync(officer, "pub-bad-rectified", "rectify", "a second window opens at peak hours", "rectified");
+        await StaffWork.StepAsync(officer, "pub-bad-rectified", "feedback", "told the rater about the second window", "closed");
+        await StaffWork.StepAsync(officer, "pub-bad-appealed", "appeal", "the rater rated the wrong office", "appealed");
+        await StaffWork.StepAsync(supervisor, "pub-bad-appealed", "uphold", "wrong office; excluded", "excluded");
 
         // By hand: two follow-ups opened today. The real-name one was called back and rectified well before its
         // deadlines (1 and 15 working days): 1 of 1 due on time each. The anonymous one was appealed before its
@@ -74,7 +72,7 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
             ("the province", "/api/v1/public/province"),
         })
         {
-            await Eventually(async () => Same(expected, await Today(path)), $"{what}'s handling today to be {expected.ToJsonString()}");
+            await StaffWork.EventuallyAsync(async () => Same(expected, await Today(path)), $"{what}'s handling today to be {expected.ToJsonString()}");
             var handling = (await system.Client.GetFromJsonAsync<JsonObject>(path, Ct))!["handling"]!.AsObject();
             Assert.Equal(["today", "d7", "d30", "d90"], handling.Select(w => w.Key));
         }
@@ -139,29 +137,4 @@ public sealed class PublicHandlingTests(RunningSystem system) : IClassFixture<Ru
         expected.All(e => actual[e.Key] is JsonValue v && Number(v) == Number(e.Value!));
 
     private static double Number(JsonNode n) => double.Parse(n.ToJsonString(), CultureInfo.InvariantCulture);
-
-    private async Task<HttpClient> ClientAsync(string role, string? city)
-    {
-        var client = system.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await system.TokenAsync(role, city));
-        return client;
-    }
-
-    private static async Task Step(HttpClient client, string id, string step, string note, string expectedState)
-    {
-        using var response = await client.PostAsJsonAsync($"/api/v1/follow-ups/{id}/{step}", new { note }, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{step}: {(int)response.StatusCode} {text}");
-        Assert.Equal(expectedState, JsonNode.Parse(text)!["state"]!.GetValue<string>());
-    }
-
-    private static async Task Eventually(Func<Task<bool>> probe, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await probe())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited {Patience.TotalSeconds} s for {what}.");
-            await Task.Delay(100, Ct);
-        }
-    }
 }
