@@ -96,17 +96,17 @@ public sealed class FollowUpConsoleTests(Portal portal)
         Assert.StartsWith("100.0%", after["callBackOnTimeRate"], StringComparison.Ordinal);
         Assert.StartsWith("100.0%", after["rectifiedOnTimeRate"], StringComparison.Ordinal);
 
-        // The city's public read publishes the same figures (SPEC 4.5.2 handling), once it carries them.
-        if (publicBefore is not null && await PublicHandlingAsync() is { } publicAfter)
+        // The city's public read publishes the same figures (SPEC 4.5.2 handling): exactly one more of each, all on time.
+        await Portal.EventuallyAsync(supervisor, async () => Count(await PublicHandlingAsync(), "rectified") == Count(publicBefore, "rectified") + 1,
+            "the rectification in the city's public handling");
+        var publicAfter = await PublicHandlingAsync();
+        foreach (var measure in new[] { "followUps", "calledBack", "rectified" })
         {
-            foreach (var measure in new[] { "followUps", "calledBack", "rectified" })
-            {
-                Assert.Equal(publicBefore[measure]!.GetValue<long>() + 1, publicAfter[measure]!.GetValue<long>());
-            }
-
-            Assert.Equal(1.0, publicAfter["callBackOnTimeRate"]!.GetValue<double>());
-            Assert.Equal(1.0, publicAfter["rectifiedOnTimeRate"]!.GetValue<double>());
+            Assert.Equal(Count(publicBefore, measure) + 1, Count(publicAfter, measure));
         }
+
+        Assert.Equal(1.0, publicAfter["callBackOnTimeRate"]!.GetValue<double>());
+        Assert.Equal(1.0, publicAfter["rectifiedOnTimeRate"]!.GetValue<double>());
 
         // A second 差评 is appealed by the officer and upheld by the province: it stops counting in the scores.
         await portal.RateAsync(Institution, "fu-appeal", [2]);
@@ -130,6 +130,12 @@ public sealed class FollowUpConsoleTests(Portal portal)
         Assert.Contains("申诉成立已剔除", await supervisor.Locator("#follow-up-state").InnerTextAsync(), StringComparison.Ordinal);
         var excluded = await EventuallyScoresAsync(s => s.Levels[1] == counted.Levels[1] - 1, "the upheld rating out of the scores");
         Assert.Equal(counted.Count - 1, excluded.Count);
+        await Portal.EventuallyAsync(supervisor, async () => Count(await PublicHandlingAsync(), "upheld") == Count(publicBefore, "upheld") + 1,
+            "the upheld appeal in the city's public handling");
+        var publicFinal = await PublicHandlingAsync();
+        Assert.Equal(
+            (Count(publicBefore, "followUps") + 2, Count(publicBefore, "appealed") + 1),
+            (Count(publicFinal, "followUps"), Count(publicFinal, "appealed")));
 
         // Another city's officer sees neither follow-up: not in the queue, not at the address, not through the API.
         var strangerCity = City == "440100" ? "440300" : "440100";
@@ -147,9 +153,11 @@ public sealed class FollowUpConsoleTests(Portal portal)
 
     private static string Plus(string number) => (long.Parse(number, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The city's 30-day handling in its public read; null while the read does not carry handling.</summary>
-    private async Task<JsonNode?> PublicHandlingAsync() =>
-        (await portal.GetJsonAsync($"/api/v1/public/cities/{City}"))!["handling"]?["d30"];
+    /// <summary>The city's 30-day handling in its public read.</summary>
+    private async Task<JsonNode> PublicHandlingAsync() =>
+        (await portal.GetJsonAsync($"/api/v1/public/cities/{City}"))!["handling"]!["d30"]!;
+
+    private static long Count(JsonNode handling, string measure) => handling[measure]!.GetValue<long>();
 
     /// <summary>The city's row of the province's handling table, measure by measure as shown.</summary>
     private static async Task<Dictionary<string, string>> HandlingAsync(IPage province)

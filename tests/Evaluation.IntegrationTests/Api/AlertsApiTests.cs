@@ -138,6 +138,36 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
             throw new InvalidOperationException("The alert stream ended without the alert.");
         }
 
+        /// <summary>Every alert the stream brings until it has been quiet for <paramref name="quiet"/>.</summary>
+        public async Task<IReadOnlyList<JsonObject>> DrainAsync(TimeSpan quiet)
+        {
+            var alerts = new List<JsonObject>();
+            while (true)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+                timeout.CancelAfter(quiet);
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+                {
+                    return alerts;
+                }
+
+                if (line is null)
+                {
+                    return alerts;
+                }
+
+                if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line["data: ".Length..]) is JsonObject alert)
+                {
+                    alerts.Add(alert);
+                }
+            }
+        }
+
         public void Dispose()
         {
             reader.Dispose();

@@ -38,6 +38,12 @@ public sealed class CaseAlertsTests
         using var supervisor = AuditLifecycleTests.Client(system, await system.TokenAsync(Roles.Supervisor, name: "sup-li"));
         using var stream = await AlertsApiTests.OpenStreamAsync(supervisor);
 
+        // The city concerned is told on its officer's stream; a peer city's officer is not.
+        using var lateStreamClient = AuditLifecycleTests.Client(system, await system.TokenAsync(Roles.CityOfficer, late.CityCode, name: "off-late"));
+        using var lateStream = await AlertsApiTests.OpenStreamAsync(lateStreamClient);
+        using var peerStreamClient = AuditLifecycleTests.Client(system, await system.TokenAsync(Roles.CityOfficer, onTime[0].CityCode, name: "off-peer"));
+        using var peerStream = await AlertsApiTests.OpenStreamAsync(peerStreamClient);
+
         var ids = new Dictionary<Institution, List<string>>();
         var items = new List<JsonNode>();
         foreach (var institution in cities)
@@ -102,12 +108,17 @@ public sealed class CaseAlertsTests
             (await supervisor.GetFromJsonAsync<JsonObject>("/api/v1/alerts?kind=handling-lag", Ct))!["items"]!.AsArray(),
             a => onTime.Any(i => i.CityCode == a!["institutionId"]!.GetValue<string>()));
 
-        // Both arrive on the live stream, in the order raised.
+        // Both arrive on the supervisor's and the lagging city's live streams, in the order raised, and on no other city's.
         foreach (var alert in new[] { overdue, lag }.OrderBy(a => a["id"]!.GetValue<long>()))
         {
-            var streamed = await stream.NextAlertAsync(a => a["id"]!.GetValue<long>() == alert["id"]!.GetValue<long>());
-            Assert.Equal(alert["reason"]!.GetValue<string>(), streamed["reason"]!.GetValue<string>());
+            foreach (var listening in new[] { stream, lateStream })
+            {
+                var streamed = await listening.NextAlertAsync(a => a["id"]!.GetValue<long>() == alert["id"]!.GetValue<long>());
+                Assert.Equal(alert["reason"]!.GetValue<string>(), streamed["reason"]!.GetValue<string>());
+            }
         }
+
+        Assert.All(await peerStream.DrainAsync(TimeSpan.FromSeconds(3)), a => Assert.Equal(onTime[0].CityCode, a["cityCode"]!.GetValue<string>()));
     }
 
     [Fact]
