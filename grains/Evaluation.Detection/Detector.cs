@@ -43,6 +43,10 @@ public sealed class Detector(DetectionSettings settings)
         (Measure.OnTimeRate, FeatureWindow.Days30, -1),
         (Measure.HandlingVsLimit, FeatureWindow.Days30, +1),
         (Measure.BadRateTrend, FeatureWindow.Days7, +1),
+
+        // 差评 handling (SPEC 3.1): an institution whose 差评 are called back or rectified late more than its peers'.
+        (Measure.CallBackOnTimeRate, FeatureWindow.Days30, -1),
+        (Measure.RectifiedOnTimeRate, FeatureWindow.Days30, -1),
     ];
 
     public DetectionOutcome Score(IReadOnlyList<InstitutionFeatures> rows, SatisfactionModel? model)
@@ -278,6 +282,9 @@ public sealed class Detector(DetectionSettings settings)
             Measure.Satisfaction => 2.0,
             Measure.Volume => 0.5,
             Measure.HandlingVsLimit => 0.05,
+
+            // Peers often all call back on time (no spread): one late call-back must not look like ten.
+            Measure.CallBackOnTimeRate or Measure.RectifiedOnTimeRate => 0.1,
             _ => 0.01,
         };
         return (value - peer.Median) / Math.Max(peer.Spread, floor);

@@ -50,6 +50,23 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void Late_call_backs_raise_the_anomaly_score_against_peers_that_call_back_on_time()
+    {
+        // Every member calls back its 差评 of the last 20 days; member 0 calls back two thirds of them late.
+        var rows = Peers((index, traffic) => traffic.CalledBack(age: 5, total: 30, late: index == 0 ? 20 : 1));
+        var peers = new PeerStatistics(rows);
+        var scores = rows.Select(r => Detector.AnomalyScore(r, peers)).ToList();
+
+        Assert.Equal(1.0 / 3, rows[0][FeatureWindow.Days30].CallBackOnTimeRate!.Value, 6);
+        Assert.True(scores[0] > 10 * scores.Skip(1).Max() + 1, $"late member {scores[0]:F2}, others up to {scores.Skip(1).Max():F2}");
+
+        // Without the follow-ups the same peer group scores member 0 like the rest.
+        var plain = Peers();
+        var plainPeers = new PeerStatistics(plain);
+        Assert.True(Detector.AnomalyScore(plain[0], plainPeers) <= plain.Skip(1).Max(r => Detector.AnomalyScore(r, plainPeers)) + 1e-9);
+    }
+
+    [Fact]
     public void Two_bad_ratings_out_of_three_raise_nothing_but_a_run_of_all_bad_ratings_does()
     {
         var noise = Peers((index, traffic) => index == 0 ? new Traffic().Ratings(age: 1, total: 3, bad: 2) : traffic);

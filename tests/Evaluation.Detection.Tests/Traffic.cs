@@ -52,6 +52,26 @@ internal sealed class Traffic
         return this;
     }
 
+    /// <summary>
+    /// 差评 on the day <paramref name="age"/> days before <see cref="Today"/>, each called back: the first
+    /// <paramref name="late"/> after their deadline passed (noted overdue first), the rest on time.
+    /// </summary>
+    public Traffic CalledBack(int age, int total, int late)
+    {
+        for (var i = 0; i < total; i++)
+        {
+            Apply(LoggedEventKind.Evaluation, age, 1, false, 0);
+            if (i < late)
+            {
+                Apply(LoggedEventKind.FollowUpCallBackOverdue, age, 1, false, 0);
+            }
+
+            Apply(LoggedEventKind.FollowUpCalledBack, age, 1, i >= late, 0);
+        }
+
+        return this;
+    }
+
     public InstitutionFeatures Features(Institution institution) => FeatureBuilder.Build(Registry, institution, Data, Today);
 
     /// <summary>Institutions of one peer group, one per city, so each has peers outside its own city.</summary>
