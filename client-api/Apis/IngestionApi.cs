@@ -13,8 +13,6 @@ public static class IngestionApi
     /// <summary>5,000 items with full comments fit in well under this; anything larger is not a batch we accept.</summary>
     public const long MaxBodyBytes = 16 * 1024 * 1024;
 
-    private const int RetryAfterSeconds = 5;
-
     public static void MapIngestionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy);
@@ -86,7 +84,7 @@ public static class IngestionApi
                 }
                 catch (LogUnavailableException ex)
                 {
-                    http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    http.Response.Headers.RetryAfter = Extensions.TransientFaults.RetryAfter();
                     return TypedResults.Problem(title: "Temporarily unavailable", detail: ex.Message + " Send the same batch again; items already stored count once.", statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
 

@@ -27,6 +27,7 @@ public static class ApplicationServices
         builder.Services.AddSingleton(settings);
         builder.AddAccessControl(settings);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<TransientFaults>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddPortals();
@@ -55,12 +56,14 @@ public static class ApplicationServices
             }
         });
 
+        // Ready means this host can serve: it reaches the cluster. PostgreSQL is a dependency the silos ride out
+        // (sources get 503 and retry); failing every API host's readiness on a blip would take the whole API away.
         var health = builder.Services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag, DependencyTag]);
         if (!settings.InMemory)
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
-            health.AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+            health.AddCheck<PostgresHealthCheck>("postgresql", failureStatus: HealthStatus.Degraded, tags: [DependencyTag]);
 
             // One key ring for all API hosts, so a console form rendered by one host may be posted to any other.
             builder.Services.AddDataProtection().SetApplicationName("Evaluation");
@@ -78,10 +81,27 @@ public static class ApplicationServices
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 
+    private const string ReadyTag = "ready";
+    private const string DependencyTag = "dependency";
+
+    /// <summary>
+    /// <c>/health/live</c>: the process runs. <c>/health/ready</c>: it can serve (the cluster answers).
+    /// <c>/health/dependencies</c>: everything it relies on, 503 while any is degraded, for operators and alerts.
+    /// </summary>
     public static void MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/dependencies", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(DependencyTag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
     }
 }
 
@@ -115,7 +135,8 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", ex);
+            // Degraded as registered: the API host still serves while the database is away.
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL does not answer", ex);
         }
     }
 }

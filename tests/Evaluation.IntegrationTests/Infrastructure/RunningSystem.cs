@@ -17,8 +17,10 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The token-signing key of the test API; tests get their tokens from its development issuer.</summary>
     public static readonly string JwtKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private readonly PostgresDatabase database = new();
     private readonly List<WebApplicationFactory<Program>> apis = [];
+
+    /// <summary>The database, a fresh one of the shared server unless the test gives one (e.g. on a <see cref="PrivatePostgres"/> it crashes).</summary>
+    public PostgresDatabase Database { private get; init; } = new();
 
     /// <summary>A clock for the case grains instead of the real one; set before <see cref="InitializeAsync"/>.</summary>
     public CaseTime? CaseTime { get; init; }
@@ -30,12 +32,12 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>Serve on a real loopback socket (random port) that a browser can reach, not only in memory.</summary>
     protected virtual bool RealSocket => false;
 
-    public string ConnectionString => database.ConnectionString;
+    public string ConnectionString => Database.ConnectionString;
 
     public async ValueTask InitializeAsync()
     {
-        await database.InitializeAsync();
-        Cluster = await EvaluationCluster.StartAsync(database, silos: 2, CaseTime);
+        await Database.InitializeAsync();
+        Cluster = await EvaluationCluster.StartAsync(Database, silos: 2, CaseTime);
         Client = CreateApi().CreateClient();
         Client.DefaultRequestHeaders.Add("X-Api-Key", SourceKey);
     }
@@ -55,7 +57,7 @@ public class RunningSystem : IAsyncLifetime
             }
 
             web.ConfigureLogging(LogCapture.AddTo);
-            web.UseSetting("Evaluation:ConnectionString", database.ConnectionString);
+            web.UseSetting("Evaluation:ConnectionString", Database.ConnectionString);
             web.UseSetting("Evaluation:ClusterId", Cluster.ClusterId);
             web.UseSetting("Evaluation:ServiceId", Cluster.ServiceId);
             web.UseSetting("Evaluation:SourceKey", SourceKey);
@@ -99,6 +101,6 @@ public class RunningSystem : IAsyncLifetime
         }
 
         await Cluster.DisposeAsync();
-        await database.DisposeAsync();
+        await Database.DisposeAsync();
     }
 }

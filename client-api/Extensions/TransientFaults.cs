@@ -1,0 +1,53 @@
+using System.Globalization;
+using Evaluation.Contracts.Ingestion;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using Orleans.Runtime;
+
+namespace Evaluation.ClientApi.Extensions;
+
+/// <summary>
+/// Faults that pass when the cluster settles (a silo lost or restarting, a call that timed out, the database
+/// unavailable) are answered 503 with a Retry-After, jittered so that callers told at the same moment do not all
+/// come back at the same moment; every other fault stays a 500. Nothing was acknowledged, so a retry is safe.
+/// </summary>
+public sealed class TransientFaults(IProblemDetailsService problems, ILogger<TransientFaults> logger) : IExceptionHandler
+{
+    public const int MinRetryAfterSeconds = 2;
+    public const int MaxRetryAfterSeconds = 8;
+
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        TimeoutException or SiloUnavailableException or GatewayTooBusyException or OrleansMessageRejectionException => true,
+        LogUnavailableException => true,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+
+    /// <summary>A Retry-After in whole seconds, spread over <see cref="MinRetryAfterSeconds"/>–<see cref="MaxRetryAfterSeconds"/>.</summary>
+    public static string RetryAfter() =>
+        Random.Shared.Next(MinRetryAfterSeconds, MaxRetryAfterSeconds + 1).ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsTransient(exception))
+        {
+            return false;
+        }
+
+        logger.LogWarning(exception, "Answered {Path} with 503: a transient fault of the cluster or the database", httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfter();
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Title = "Temporarily unavailable",
+                Detail = "The service is recovering from a fault of the cluster or the database. Nothing of this request was stored; send it again after Retry-After seconds.",
+                Status = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+    }
+}
