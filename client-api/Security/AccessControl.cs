@@ -77,6 +77,9 @@ public static class AccessControl
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list still holds loopback by default and is still consulted.
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             settings.ForwardedHeaders.KnownProxies.ForEach(p => o.KnownProxies.Add(IPAddress.Parse(p)));
             settings.ForwardedHeaders.KnownNetworks.ForEach(n => o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n)));
         });
@@ -95,7 +98,13 @@ public static class AccessControl
     /// </summary>
     public static void UseAccessControl(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no proxy listed the middleware would believe any peer, so it runs only when some are configured.
+        var proxies = app.Services.GetRequiredService<ApiSettings>().ForwardedHeaders;
+        if (proxies.KnownProxies.Count > 0 || proxies.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseAuthentication();
         app.Use(async (http, next) =>
         {
