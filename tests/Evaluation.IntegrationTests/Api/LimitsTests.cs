@@ -106,10 +106,16 @@ public sealed class LimitsTests(LimitsTests.OnSocket system) : IClassFixture<Lim
     public async Task A_chunked_body_over_the_limit_gets_413_while_it_is_read()
     {
         using var client = Client(system.CreateApi(), RunningSystem.SourceKey);
-        using var content = new PaddedContent(Evaluation.ClientApi.Apis.IngestionApi.MaxBodyBytes + (1024 * 1024));
-        using var response = await client.PostAsync("/api/v1/evaluations", content, Ct);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/evaluations")
+        {
+            Content = new PaddedContent(Evaluation.ClientApi.Apis.IngestionApi.MaxBodyBytes + (1024 * 1024)),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Batch too large", JsonNode.Parse(text)!["title"]!.GetValue<string>());
     }
 
     [Fact]
