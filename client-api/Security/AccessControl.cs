@@ -77,7 +77,7 @@ public static class AccessControl
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-#pragma warning disable ASPDEPR005 // The obsolete list still holds loopback by default and is still consulted.
+#pragma warning disable ASPDEPR005 // The obsolete list also holds loopback by default; only the configured proxies count.
             o.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
             settings.ForwardedHeaders.KnownProxies.ForEach(p => o.KnownProxies.Add(IPAddress.Parse(p)));
@@ -142,7 +142,7 @@ public static class AccessControl
     }
 
     /// <summary>The public portal's pages (not the consoles, static files or the API).</summary>
-    public static bool IsPortalPage(PathString path) =>
+    private static bool IsPortalPage(PathString path) =>
         path == "/" || path.StartsWithSegments("/cities") || path.StartsWithSegments("/counties") || path.StartsWithSegments("/institutions");
 
     private static RateLimitPartition<string> Window(string key, int perMinute) =>
