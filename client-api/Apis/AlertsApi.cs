@@ -26,6 +26,7 @@ public static class AlertsApi
         alerts.MapGet("/", List)
             .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop), page, pageSize.");
         alerts.MapGet("/stream", Stream)
+            .RequireRateLimiting(AccessControl.StreamsPolicy)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .WithSummary("Server-sent events: each newly raised alert as an `alert` event (id = alert id; Last-Event-ID resumes). Optional city filter.");
         alerts.MapPost("/{id}/dismissal", Dismiss)
@@ -98,7 +99,7 @@ public static class AlertsApi
     /// Written by hand rather than as a typed result so the headers go out at once (a client knows it is connected
     /// before the first alert) and an idle connection gets a comment line every wait, which proxies need to keep it.
     /// </summary>
-    internal static async Task Stream(IClusterClient cluster, HttpContext http, IOptions<JsonOptions> json, string? city)
+    internal static async Task Stream(IClusterClient cluster, HttpContext http, IOptions<JsonOptions> json, TimeProvider timeProvider, string? city)
     {
         if (ScopeToCaller(http.User, ref city) is { } notYours)
         {
@@ -112,8 +113,16 @@ public static class AlertsApi
             return;
         }
 
+        // The stream ends when the caller's token does; the client signs in again and resumes with Last-Event-ID.
+        using var untilExpiry = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        if (long.TryParse(http.User.FindFirst("exp")?.Value, out var exp))
+        {
+            var left = DateTimeOffset.FromUnixTimeSeconds(exp) - timeProvider.GetUtcNow();
+            untilExpiry.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
         var detection = cluster.GetGrain<IDetectionGrain>(0);
-        var aborted = http.RequestAborted;
+        var aborted = untilExpiry.Token;
         var sequence = long.TryParse(http.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0
             ? lastId
             : (await detection.WaitForAlerts(-1, TimeSpan.Zero)).Sequence;
@@ -144,7 +153,7 @@ public static class AlertsApi
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away; nothing to answer.
+            // The client went away, or its token expired; nothing to answer.
         }
     }
 

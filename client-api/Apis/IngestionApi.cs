@@ -3,6 +3,7 @@ using Evaluation.ClientApi.Json;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Evaluation.ClientApi.Apis;
@@ -15,7 +16,8 @@ public static class IngestionApi
 
     public static void MapIngestionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy);
+        var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy)
+            .RequireRateLimiting(AccessControl.IngestionConcurrencyPolicy);
         api.MapPost("/evaluations", (HttpContext http, IClusterClient cluster) =>
                 IngestAsync(http, BatchParser.Evaluation, items => Worker(cluster).IngestEvaluations(items)))
             .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.");
@@ -32,9 +34,16 @@ public static class IngestionApi
         Func<IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
         where T : class
     {
+        var tooLarge = TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return tooLarge;
+        }
+
+        // The server counts while reading, so a chunked body (no Content-Length) stops at the limit too.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxBodyBytes;
         }
 
         JsonDocument document;
@@ -45,6 +54,10 @@ public static class IngestionApi
         catch (JsonException ex)
         {
             return TypedResults.Problem(title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
         }
 
         using (document)

@@ -26,6 +26,8 @@ public sealed class ApiSettings
 
     public RateLimitSettings RateLimits { get; set; } = new();
 
+    public ForwardedHeaderSettings ForwardedHeaders { get; set; } = new();
+
     public int GatewayPort { get; set; } = 30000;
 
     public string ClusterId { get; set; } = "evaluation";
@@ -82,6 +84,16 @@ public sealed class ApiSettings
         {
             problems.Add("Evaluation:RateLimits:PublicPerMinute and IngestionPerMinute must be at least 1.");
         }
+
+        if (RateLimits.IngestionConcurrency < 1 || RateLimits.IngestionQueue < 0 || RateLimits.StreamsPerUser < 1)
+        {
+            problems.Add("Evaluation:RateLimits:IngestionConcurrency and StreamsPerUser must be at least 1, IngestionQueue at least 0.");
+        }
+
+        problems.AddRange(ForwardedHeaders.KnownProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _))
+            .Select(p => $"Evaluation:ForwardedHeaders:KnownProxies: '{p}' is not an IP address."));
+        problems.AddRange(ForwardedHeaders.KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+            .Select(n => $"Evaluation:ForwardedHeaders:KnownNetworks: '{n}' is not a network in CIDR form (e.g. 10.0.0.0/8)."));
 
         if (GatewayPort is < 1 or > 65535)
         {

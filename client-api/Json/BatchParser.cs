@@ -89,6 +89,10 @@ public static class BatchParser
             {
                 Errors.Add(new($"items[{index}]", "each item must be a JSON object"));
             }
+            else
+            {
+                RejectDuplicates(element, "");
+            }
         }
 
         public List<FieldError> Errors { get; } = [];
@@ -198,6 +202,24 @@ public static class BatchParser
 
             Fail(name, "must be an ISO-8601 time with offset, e.g. 2026-11-24T10:03:00+08:00");
             return null;
+        }
+
+        /// <summary>JsonDocument keeps every copy of a repeated name; which one counts must not be left to chance.</summary>
+        private void RejectDuplicates(JsonElement item, string prefix)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in item.EnumerateObject())
+            {
+                var path = prefix + property.Name;
+                if (!seen.Add(property.Name))
+                {
+                    Fail(path, "is given more than once (duplicate property)");
+                }
+                else if (property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    RejectDuplicates(property.Value, path + ".");
+                }
+            }
         }
 
         private static JsonElement? Property(JsonElement parent, string path)

@@ -1,11 +1,13 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.Contracts.Measures;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
 
 namespace Evaluation.ClientApi.Pages;
 
 /// <summary>The province overview: every city ranked, the province's trend and the plan targets.</summary>
+[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
 public sealed class IndexModel(PublicQueries queries) : PageModel
 {
     public AreaDto Province { get; private set; } = null!;

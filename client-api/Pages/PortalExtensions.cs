@@ -7,8 +7,18 @@ namespace Evaluation.ClientApi.Pages;
 /// <summary>The server-rendered portals (public, and the staff consoles): Razor Pages over the same queries as the JSON API.</summary>
 public static class PortalExtensions
 {
+    /// <summary>
+    /// The public pages are served again from memory for a few seconds, per path and query (one <c>/</c> costs some
+    /// twenty grain calls). Never the consoles: only the public page models carry this policy, and the default
+    /// rules still skip any request with a user or an Authorization header and any answer that sets a cookie.
+    /// </summary>
+    public const string PageCachePolicy = "public-pages";
+
+    public static readonly TimeSpan PageCacheLifetime = TimeSpan.FromSeconds(5);
+
     public static void AddPortals(this IServiceCollection services)
     {
+        services.AddOutputCache(o => o.AddPolicy(PageCachePolicy, policy => policy.Expire(PageCacheLifetime).SetVaryByQuery("*")));
         services.AddMemoryCache();
         services.AddSingleton<PublicQueries>();
         services.AddRazorPages();
@@ -22,6 +32,7 @@ public static class PortalExtensions
 
         // A browser's EventSource cannot send a bearer header: the consoles reach the API's alert stream under
         // /console, where the console cookie carries the token, with the same roles and city scoping.
-        app.MapGet(AlertBoard.StreamPath, AlertsApi.Stream).RequireAuthorization(Roles.StaffPolicy).ExcludeFromDescription();
+        app.MapGet(AlertBoard.StreamPath, AlertsApi.Stream).RequireAuthorization(Roles.StaffPolicy)
+            .RequireRateLimiting(AccessControl.StreamsPolicy).ExcludeFromDescription();
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Evaluation.ClientApi.Extensions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
@@ -54,30 +56,78 @@ public static class AccessControl
                 .AddAuthenticationSchemes(SourceKeyAuthenticationHandler.SchemeName)
                 .RequireRole(Roles.Source));
 
+        var limits = settings.RateLimits;
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = RejectAsync;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, settings.RateLimits));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, limits));
+            o.AddConcurrencyLimiter(IngestionConcurrencyPolicy, c =>
+            {
+                c.PermitLimit = limits.IngestionConcurrency;
+                c.QueueLimit = limits.IngestionQueue;
+            });
+            o.AddPolicy(StreamsPolicy, http => RateLimitPartition.GetConcurrencyLimiter(
+                "streams:" + http.User.Identity?.Name,
+                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.StreamsPerUser, QueueLimit = 0 }));
+        });
+
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list also holds loopback by default; only the configured proxies count.
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            settings.ForwardedHeaders.KnownProxies.ForEach(p => o.KnownProxies.Add(IPAddress.Parse(p)));
+            settings.ForwardedHeaders.KnownNetworks.ForEach(n => o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n)));
         });
     }
 
-    /// <summary>Authentication first, so ingestion is limited per source rather than per address.</summary>
+    /// <summary>Ingest batches handled at once per host (<see cref="RateLimitSettings.IngestionConcurrency"/>).</summary>
+    public const string IngestionConcurrencyPolicy = "ingestion-concurrency";
+
+    /// <summary>Alert streams open at once per person (<see cref="RateLimitSettings.StreamsPerUser"/>).</summary>
+    public const string StreamsPolicy = "streams-per-user";
+
+    /// <summary>
+    /// The client's address from a known proxy first; then authentication, both schemes, so ingestion is limited
+    /// per source rather than per address, and a wrong key stays anonymous (limited per address, never on a
+    /// genuine source's budget).
+    /// </summary>
     public static void UseAccessControl(this WebApplication app)
     {
+        // With no proxy listed the middleware would believe any peer, so it runs only when some are configured.
+        var proxies = app.Services.GetRequiredService<ApiSettings>().ForwardedHeaders;
+        if (proxies.KnownProxies.Count > 0 || proxies.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseAuthentication();
+        app.Use(async (http, next) =>
+        {
+            if (http.User.Identity?.IsAuthenticated != true && http.Request.Headers.ContainsKey(SourceKeyAuthenticationHandler.Header)
+                && await http.AuthenticateAsync(SourceKeyAuthenticationHandler.SchemeName) is { Succeeded: true } source)
+            {
+                http.User = source.Principal;
+            }
+
+            await next(http);
+        });
         app.UseRateLimiter();
         app.UseAuthorization();
     }
 
     /// <summary>
-    /// By path rather than per endpoint so every public read, pages included, shares one budget per client
+    /// By path rather than per endpoint so every public read, portal pages included, shares one budget per client
     /// address; a source's budget follows its key wherever it connects from.
     /// </summary>
     private static RateLimitPartition<string> Partition(HttpContext http, RateLimitSettings limits)
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/api/v1/public"))
+        if (path.StartsWithSegments("/api/v1/public") || IsPortalPage(path))
         {
             return Window("public:" + http.Connection.RemoteIpAddress, limits.PublicPerMinute);
         }
@@ -91,6 +141,10 @@ public static class AccessControl
         return RateLimitPartition.GetNoLimiter("unlimited");
     }
 
+    /// <summary>The public portal's pages (not the consoles, static files or the API).</summary>
+    private static bool IsPortalPage(PathString path) =>
+        path == "/" || path.StartsWithSegments("/cities") || path.StartsWithSegments("/counties") || path.StartsWithSegments("/institutions");
+
     private static RateLimitPartition<string> Window(string key, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
@@ -103,7 +157,7 @@ public static class AccessControl
     {
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 60;
+            : 5;
         var http = context.HttpContext;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await TypedResults.Problem(

@@ -34,6 +34,27 @@ public sealed class RateLimitSettings
     public int PublicPerMinute { get; set; } = 600;
 
     public int IngestionPerMinute { get; set; } = 1200;
+
+    /// <summary>Ingest batches handled at once by one API host; further batches queue up to <see cref="IngestionQueue"/>, then get 503.</summary>
+    public int IngestionConcurrency { get; set; } = 16;
+
+    public int IngestionQueue { get; set; }
+
+    /// <summary>Alert streams one person (token subject) may hold open at once.</summary>
+    public int StreamsPerUser { get; set; } = 5;
+}
+
+/// <summary>
+/// Proxies whose <c>X-Forwarded-For</c> is believed (section <c>Evaluation:ForwardedHeaders</c>); none by default,
+/// so a client cannot choose its own address, and behind a known ingress each client still has its own budget.
+/// </summary>
+public sealed class ForwardedHeaderSettings
+{
+    /// <summary>Addresses of the proxies, e.g. <c>10.0.0.5</c>.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of the proxies in CIDR form, e.g. <c>10.0.0.0/8</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }
 
 /// <summary>

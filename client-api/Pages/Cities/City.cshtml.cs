@@ -2,10 +2,12 @@ using Evaluation.ClientApi.Apis;
 using Evaluation.Contracts.Measures;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Evaluation.ClientApi.Pages.Cities;
 
 /// <summary>A city: its scores and trend, and its institutions ranked within their peer groups.</summary>
+[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
 public sealed class CityModel(PublicQueries queries) : PageModel
 {
     public AreaDto City { get; private set; } = null!;

@@ -1,10 +1,12 @@
 using Evaluation.ClientApi.Apis;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Evaluation.ClientApi.Pages.Counties;
 
 /// <summary>A county-level division: the ratings and 差评 handling of the institutions registered in it.</summary>
+[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
 public sealed class CountyModel(PublicQueries queries) : PageModel
 {
     public AreaDto County { get; private set; } = null!;

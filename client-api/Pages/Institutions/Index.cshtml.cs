@@ -3,10 +3,12 @@ using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Evaluation.ClientApi.Pages.Institutions;
 
 /// <summary>Search and filter the institutions, a page at a time, with the same query as the JSON API.</summary>
+[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
 public sealed class IndexModel(PublicQueries queries) : PageModel
 {
     public const int PageSize = 20;

@@ -14,6 +14,9 @@ public sealed class AuditRules(WorkingCalendar calendar, CaseSettings settings)
 {
     public const int MaxAttachments = 20;
 
+    /// <summary>Longest attachment name, content type or sha256, as for follow-up steps.</summary>
+    public const int MaxAttachmentText = 200;
+
     private const string Supervisor = "province-supervisor";
     private const string CityOfficer = "city-officer";
 
@@ -53,7 +56,15 @@ public sealed class AuditRules(WorkingCalendar calendar, CaseSettings settings)
         Require(!rule.NoteRequired || !string.IsNullOrWhiteSpace(command.Note), $"note: '{Name(command.Step)}' needs a note");
         CheckText(command.Note, "note");
         Require(command.Attachments.Count <= MaxAttachments, $"attachments: at most {MaxAttachments}");
-        Require(command.Attachments.All(a => !string.IsNullOrWhiteSpace(a.Name)), "attachments: every attachment needs a name");
+        foreach (var a in command.Attachments)
+        {
+            Require(!string.IsNullOrWhiteSpace(a.Name), "attachments: every attachment needs a name");
+            Require(a.Name.Length <= MaxAttachmentText, $"attachments: name is at most {MaxAttachmentText} characters");
+            Require((a.ContentType?.Length ?? 0) <= MaxAttachmentText, $"attachments: contentType is at most {MaxAttachmentText} characters");
+            Require((a.Sha256?.Length ?? 0) <= MaxAttachmentText, $"attachments: sha256 is at most {MaxAttachmentText} characters");
+            Require(a.SizeBytes is null or >= 0, "attachments: sizeBytes cannot be negative");
+        }
+
         Require(command.Deadline is null || command.Step is AuditStep.Rejection or AuditStep.Relapse,
             "deadline: only a rejection or a relapse sets a new deadline");
         if (command.Step == AuditStep.Relapse)

@@ -88,6 +88,28 @@ public sealed class AuditRulesTests
         Assert.Throws<AuditRefusedException>(() => rules.Apply(c, new AuditCommand(AuditStep.Verification, Officer, null, []), Monday));
     }
 
+    [Theory]
+    [InlineData("name", "attachments: name is at most 200 characters")]
+    [InlineData("contentType", "attachments: contentType is at most 200 characters")]
+    [InlineData("sha256", "attachments: sha256 is at most 200 characters")]
+    [InlineData("sizeBytes", "attachments: sizeBytes cannot be negative")]
+    public void Attachment_metadata_is_bounded_and_the_field_named(string field, string message)
+    {
+        var c = Step(Open(Monday), AuditStep.Analysis, Officer, null, Monday);
+        c = Step(c, AuditStep.Rectification, Officer, "fix", Monday);
+        var tooLong = new string('x', 201);
+        var attachment = field switch
+        {
+            "name" => new Attachment(tooLong, null, null, null),
+            "contentType" => new Attachment("a.pdf", tooLong, null, null),
+            "sha256" => new Attachment("a.pdf", null, null, tooLong),
+            _ => new Attachment("a.pdf", null, -1, null),
+        };
+        var refused = Assert.Throws<AuditRefusedException>(() => Step(c, AuditStep.Submission, Officer, "fixed", Monday, attachment));
+        Assert.Equal(message, refused.Message);
+        Step(c, AuditStep.Submission, Officer, "fixed", Monday, new Attachment(new string('x', 200), "application/pdf", 0, new string('f', 64)));
+    }
+
     [Fact]
     public void An_overdue_case_escalates_once_and_a_submitted_one_is_not_overdue()
     {
