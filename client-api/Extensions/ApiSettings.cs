@@ -102,6 +102,11 @@ public sealed class ApiSettings
             problems.Add("EVAL_JWT_KEY (Evaluation:Jwt:SigningKey) must be the base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`; ops/run creates one for you.");
         }
 
+        if (Jwt.MaxLifetime <= TimeSpan.Zero || Jwt.DevTokenLifetime <= TimeSpan.Zero || Jwt.DevTokenLifetime > Jwt.MaxLifetime)
+        {
+            problems.Add("Evaluation:Jwt:MaxLifetime must be positive, and Evaluation:Jwt:DevTokenLifetime positive and no longer.");
+        }
+
         if (string.IsNullOrWhiteSpace(Jwt.Issuer) || string.IsNullOrWhiteSpace(Jwt.Audience))
         {
             problems.Add("Evaluation:Jwt:Issuer and Evaluation:Jwt:Audience must not be empty.");

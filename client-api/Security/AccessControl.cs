@@ -25,6 +25,14 @@ public static class AccessControl
         builder.Services.AddSingleton(settings.Jwt);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DevTokenIssuer>();
+        if (settings.InMemory)
+        {
+            builder.Services.AddSingleton<ITokenRevocations, InProcessTokenRevocations>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITokenRevocations, PostgresTokenRevocations>();
+        }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -38,8 +46,9 @@ public static class AccessControl
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = "sub",
                     RoleClaimType = "role",
-                    ClockSkew = TimeSpan.FromMinutes(1),
+                    ClockSkew = TokenRules.ClockSkew,
                 };
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRules.CheckAsync };
             })
             .AddScheme<AuthenticationSchemeOptions, SourceKeyAuthenticationHandler>(SourceKeyAuthenticationHandler.SchemeName, null);
 

@@ -12,8 +12,11 @@ public sealed class JwtSettings
     /// <summary>Base64 of at least 32 random bytes (HMAC-SHA256); environment variable <c>EVAL_JWT_KEY</c>.</summary>
     public string SigningKey { get; set; } = "";
 
-    /// <summary>How long a development token lasts.</summary>
-    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>How long a development token lasts; at most <see cref="MaxLifetime"/>.</summary>
+    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The longest a bearer token may live (exp − iat/nbf); a longer-lived token is refused with 401.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(8);
 
     public byte[] SigningKeyBytes()
     {
