@@ -52,6 +52,20 @@ public sealed class ApiSettings
         return settings;
     }
 
+    private static bool HasPrivateKey(string key)
+    {
+        try
+        {
+            using var ecdsa = System.Security.Cryptography.ECDsa.Create();
+            ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key), out _);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
     private static string? Alias(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>
@@ -97,7 +111,25 @@ public sealed class ApiSettings
             problems.Add("EVAL_DB (Evaluation:ConnectionString) must be an Npgsql connection string, or start with --in-memory.");
         }
 
-        if (Jwt.SigningKeyBytes().Length < 32 || DevelopmentHost.Weakness(Jwt.SigningKey) == "is a placeholder")
+        foreach (var (id, key) in Jwt.EcdsaKeys)
+        {
+            try
+            {
+                JwtSettings.EcdsaKey(id, key);
+            }
+            catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                problems.Add($"Evaluation:Jwt:EcdsaKeys:{id} must be the base64 of a P-256 PKCS#8 private key or SubjectPublicKeyInfo public key.");
+            }
+        }
+
+        if (Jwt.SigningKeyId is { Length: > 0 } signing && (!Jwt.EcdsaKeys.TryGetValue(signing, out var signingKey) || !HasPrivateKey(signingKey)))
+        {
+            problems.Add($"Evaluation:Jwt:SigningKeyId '{signing}' must name an Evaluation:Jwt:EcdsaKeys entry holding a private key.");
+        }
+
+        var hmacOptional = Jwt.EcdsaKeys.Count > 0 && string.IsNullOrEmpty(Jwt.SigningKey);
+        if (!hmacOptional && (Jwt.SigningKeyBytes().Length < 32 || DevelopmentHost.Weakness(Jwt.SigningKey) == "is a placeholder"))
         {
             problems.Add("EVAL_JWT_KEY (Evaluation:Jwt:SigningKey) must be the base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`; ops/run creates one for you.");
         }

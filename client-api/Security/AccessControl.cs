@@ -42,8 +42,8 @@ public static class AccessControl
                 {
                     ValidIssuer = settings.Jwt.Issuer,
                     ValidAudience = settings.Jwt.Audience,
-                    IssuerSigningKey = new SymmetricSecurityKey(settings.Jwt.SigningKeyBytes()),
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    IssuerSigningKeys = settings.Jwt.ValidationKeys(),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.EcdsaSha256],
                     NameClaimType = "sub",
                     RoleClaimType = "role",
                     ClockSkew = TokenRules.ClockSkew,

@@ -25,7 +25,7 @@ public sealed class DevTokenIssuer(JwtSettings settings, TimeProvider time)
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(settings.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = settings.SigningCredentials(),
         });
         return (token, expires);
     }
