@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAccessControl();
@@ -17,8 +18,12 @@ app.UseAccessControl();
 // After the rate limiter, so a cached answer still counts against its reader's budget.
 app.UseOutputCache();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+if (app.Services.GetRequiredService<ApiSettings>().ApiDocs ?? app.Environment.IsDevelopment())
+{
+    app.MapOpenApi();
+    app.MapScalarApiReference();
+}
+
 app.MapHealthEndpoints();
 app.MapIngestionApi();
 app.MapPublicApi();

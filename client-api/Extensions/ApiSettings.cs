@@ -8,10 +8,13 @@ public sealed class ApiSettings
     public bool InMemory { get; set; }
 
     /// <summary>Npgsql connection string of the cluster's membership table; environment variable <c>EVAL_DB</c>.</summary>
-    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+    public string ConnectionString { get; set; } = DevelopmentConnectionString;
+
+    /// <summary>ops/pg/ensure-postgres's role and password: published, so refused outside development on loopback.</summary>
+    public const string DevelopmentConnectionString = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
 
     /// <summary>The key rating sources send as <c>X-Api-Key</c>; environment variable <c>EVAL_SOURCE_KEY</c>.</summary>
-    public string SourceKey { get; set; } = "dev-source-key";
+    public string SourceKey { get; set; } = DevelopmentHost.PublishedSourceKey;
 
     /// <summary>The key for registry imports (<c>X-Admin-Key</c>); environment variable <c>EVAL_ADMIN_KEY</c>. Empty disables imports.</summary>
     public string AdminKey { get; set; } = "";
@@ -23,6 +26,9 @@ public sealed class ApiSettings
 
     /// <summary>Serves <c>POST /api/v1/dev/tokens</c>; development only, never in production. Environment variable <c>EVAL_DEV_TOKENS</c>.</summary>
     public bool DevTokens { get; set; }
+
+    /// <summary>Serves <c>/openapi/v1.json</c> and <c>/scalar</c>; unset means on in Development only. Environment variable <c>EVAL_API_DOCS</c>.</summary>
+    public bool? ApiDocs { get; set; }
 
     public RateLimitSettings RateLimits { get; set; } = new();
 
@@ -44,12 +50,32 @@ public sealed class ApiSettings
         settings.AdminKey = section["AdminKey"] ?? Alias("EVAL_ADMIN_KEY") ?? settings.AdminKey;
         settings.Jwt.SigningKey = section["Jwt:SigningKey"] ?? Alias("EVAL_JWT_KEY") ?? settings.Jwt.SigningKey;
         settings.DevTokens = section["DevTokens"] is not null ? settings.DevTokens : Alias("EVAL_DEV_TOKENS") == "true";
+        settings.ApiDocs = section["ApiDocs"] is not null ? settings.ApiDocs : Alias("EVAL_API_DOCS") is { } docs ? docs == "true" : null;
         return settings;
+    }
+
+    private static bool HasPrivateKey(string key)
+    {
+        try
+        {
+            using var ecdsa = System.Security.Cryptography.ECDsa.Create();
+            ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key), out _);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
     }
 
     private static string? Alias(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// The problems that stop the host from starting. <paramref name="developmentOnLoopback"/> (see
+    /// <see cref="DevelopmentHost"/>) is the only start that may use published or short keys and the development
+    /// token issuer.
+    /// </summary>
+    public IReadOnlyList<string> Validate(bool developmentOnLoopback)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(SourceKey) || SourceKey.Length < 8)
@@ -57,14 +83,62 @@ public sealed class ApiSettings
             problems.Add("EVAL_SOURCE_KEY (Evaluation:SourceKey) must be at least 8 characters.");
         }
 
+        if (!developmentOnLoopback)
+        {
+            const string where = "outside the Development environment on loopback addresses; use a long random value, e.g. `openssl rand -base64 32`.";
+            if (DevelopmentHost.Weakness(SourceKey) is { } source)
+            {
+                problems.Add($"EVAL_SOURCE_KEY (Evaluation:SourceKey) {source}: refused {where}");
+            }
+
+            if (AdminKey.Length > 0 && DevelopmentHost.Weakness(AdminKey) is { } admin)
+            {
+                problems.Add($"EVAL_ADMIN_KEY (Evaluation:AdminKey) {admin}: refused {where} Leave it empty to disable imports.");
+            }
+
+            if (!InMemory && (ConnectionString == DevelopmentConnectionString || DevelopmentHost.Weakness(ConnectionString) == "is a placeholder"))
+            {
+                problems.Add($"EVAL_DB (Evaluation:ConnectionString) is the development database's published login or a placeholder: refused {where}");
+            }
+
+            if (DevTokens)
+            {
+                problems.Add("EVAL_DEV_TOKENS (Evaluation:DevTokens) serves POST /api/v1/dev/tokens, which signs a token of any role for anyone: " +
+                    "only with ASPNETCORE_ENVIRONMENT=Development and Urls on loopback addresses (127.0.0.1, [::1], localhost).");
+            }
+        }
+
         if (!InMemory && string.IsNullOrWhiteSpace(ConnectionString))
         {
             problems.Add("EVAL_DB (Evaluation:ConnectionString) must be an Npgsql connection string, or start with --in-memory.");
         }
 
-        if (Jwt.SigningKeyBytes().Length < 32)
+        foreach (var (id, key) in Jwt.EcdsaKeys)
+        {
+            try
+            {
+                JwtSettings.EcdsaKey(id, key);
+            }
+            catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                problems.Add($"Evaluation:Jwt:EcdsaKeys:{id} must be the base64 of a P-256 PKCS#8 private key or SubjectPublicKeyInfo public key.");
+            }
+        }
+
+        if (Jwt.SigningKeyId is { Length: > 0 } signing && (!Jwt.EcdsaKeys.TryGetValue(signing, out var signingKey) || !HasPrivateKey(signingKey)))
+        {
+            problems.Add($"Evaluation:Jwt:SigningKeyId '{signing}' must name an Evaluation:Jwt:EcdsaKeys entry holding a private key.");
+        }
+
+        var hmacOptional = Jwt.EcdsaKeys.Count > 0 && string.IsNullOrEmpty(Jwt.SigningKey);
+        if (!hmacOptional && (Jwt.SigningKeyBytes().Length < 32 || DevelopmentHost.Weakness(Jwt.SigningKey) == "is a placeholder"))
         {
             problems.Add("EVAL_JWT_KEY (Evaluation:Jwt:SigningKey) must be the base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`; ops/run creates one for you.");
+        }
+
+        if (Jwt.MaxLifetime <= TimeSpan.Zero || Jwt.DevTokenLifetime <= TimeSpan.Zero || Jwt.DevTokenLifetime > Jwt.MaxLifetime)
+        {
+            problems.Add("Evaluation:Jwt:MaxLifetime must be positive, and Evaluation:Jwt:DevTokenLifetime positive and no longer.");
         }
 
         if (string.IsNullOrWhiteSpace(Jwt.Issuer) || string.IsNullOrWhiteSpace(Jwt.Audience))

@@ -18,7 +18,7 @@ public static class ApplicationServices
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var settings = ApiSettings.Read(builder.Configuration);
-        var problems = settings.Validate();
+        var problems = settings.Validate(DevelopmentHost.IsDevelopmentOnLoopback(builder.Environment, builder.Configuration));
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));

@@ -27,6 +27,14 @@ public static class AccessControl
         builder.Services.AddSingleton(settings.Jwt);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DevTokenIssuer>();
+        if (settings.InMemory)
+        {
+            builder.Services.AddSingleton<ITokenRevocations, InProcessTokenRevocations>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITokenRevocations, PostgresTokenRevocations>();
+        }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -36,12 +44,13 @@ public static class AccessControl
                 {
                     ValidIssuer = settings.Jwt.Issuer,
                     ValidAudience = settings.Jwt.Audience,
-                    IssuerSigningKey = new SymmetricSecurityKey(settings.Jwt.SigningKeyBytes()),
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    IssuerSigningKeys = settings.Jwt.ValidationKeys(),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.EcdsaSha256],
                     NameClaimType = "sub",
                     RoleClaimType = "role",
-                    ClockSkew = TimeSpan.FromMinutes(1),
+                    ClockSkew = TokenRules.ClockSkew,
                 };
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRules.CheckAsync };
             })
             .AddScheme<AuthenticationSchemeOptions, SourceKeyAuthenticationHandler>(SourceKeyAuthenticationHandler.SchemeName, null);
 

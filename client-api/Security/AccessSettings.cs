@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Evaluation.ClientApi.Security;
 
@@ -12,8 +13,61 @@ public sealed class JwtSettings
     /// <summary>Base64 of at least 32 random bytes (HMAC-SHA256); environment variable <c>EVAL_JWT_KEY</c>.</summary>
     public string SigningKey { get; set; } = "";
 
-    /// <summary>How long a development token lasts.</summary>
-    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>How long a development token lasts; at most <see cref="MaxLifetime"/>.</summary>
+    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The longest a bearer token may live (exp − iat/nbf); a longer-lived token is refused with 401.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// ECDSA P-256 keys by key id (<c>kid</c>): base64 of a PKCS#8 private key (signs and verifies) or of a
+    /// SubjectPublicKeyInfo public key (verifies only). Every key listed is accepted, so keys rotate by adding
+    /// the new one, signing with it, and removing the old one once its tokens have expired.
+    /// </summary>
+    public Dictionary<string, string> EcdsaKeys { get; set; } = [];
+
+    /// <summary>The <see cref="EcdsaKeys"/> entry the development issuer signs with (ES256); unset: HMAC-SHA256.</summary>
+    public string? SigningKeyId { get; set; }
+
+    /// <summary>The keys a token may be signed with: the HMAC key (when set) and every ECDSA key, with its kid.</summary>
+    public IReadOnlyList<SecurityKey> ValidationKeys()
+    {
+        var keys = new List<SecurityKey>();
+        if (SigningKeyBytes() is { Length: > 0 } secret)
+        {
+            keys.Add(new SymmetricSecurityKey(secret));
+        }
+
+        keys.AddRange(EcdsaKeys.Select(k => EcdsaKey(k.Key, k.Value)));
+        return keys;
+    }
+
+    /// <summary>The credentials the development issuer signs with.</summary>
+    public SigningCredentials SigningCredentials() => SigningKeyId is { Length: > 0 } id
+        ? new SigningCredentials(EcdsaKey(id, EcdsaKeys[id]), SecurityAlgorithms.EcdsaSha256)
+        : new SigningCredentials(new SymmetricSecurityKey(SigningKeyBytes()), SecurityAlgorithms.HmacSha256);
+
+    /// <summary>Throws when <paramref name="base64"/> is neither a PKCS#8 private key nor a public key of P-256.</summary>
+    public static ECDsaSecurityKey EcdsaKey(string keyId, string base64)
+    {
+        var bytes = Convert.FromBase64String(base64);
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportPkcs8PrivateKey(bytes, out _);
+        }
+        catch (CryptographicException)
+        {
+            ecdsa.ImportSubjectPublicKeyInfo(bytes, out _);
+        }
+
+        if (ecdsa.KeySize != 256)
+        {
+            throw new CryptographicException($"key {keyId} is not a P-256 key");
+        }
+
+        return new ECDsaSecurityKey(ecdsa) { KeyId = keyId };
+    }
 
     public byte[] SigningKeyBytes()
     {

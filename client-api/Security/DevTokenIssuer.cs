@@ -11,7 +11,7 @@ public sealed class DevTokenIssuer(JwtSettings settings, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var expires = now + settings.DevTokenLifetime;
-        var claims = new List<Claim> { new("sub", subject), new("role", role) };
+        var claims = new List<Claim> { new("sub", subject), new("role", role), new(TokenRules.TokenIdClaim, Guid.NewGuid().ToString("N")) };
         if (city is not null)
         {
             claims.Add(new Claim(Roles.CityClaim, city));
@@ -25,7 +25,7 @@ public sealed class DevTokenIssuer(JwtSettings settings, TimeProvider time)
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(settings.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = settings.SigningCredentials(),
         });
         return (token, expires);
     }

@@ -22,12 +22,22 @@ public static class ConsoleSession
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = response.HttpContext.Request.IsHttps,
+            // Outside Development always: behind a TLS-terminating proxy the request this host sees is plain HTTP.
+            Secure = response.HttpContext.Request.IsHttps || !IsDevelopment(response),
             Path = PathBase,
             Expires = expires,
         });
 
-    public static void SignOut(HttpResponse response) => response.Cookies.Delete(CookieName, new CookieOptions { Path = PathBase });
+    public static void SignOut(HttpResponse response) => response.Cookies.Delete(CookieName, new CookieOptions
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = response.HttpContext.Request.IsHttps || !IsDevelopment(response),
+        Path = PathBase,
+    });
+
+    private static bool IsDevelopment(HttpResponse response) =>
+        response.HttpContext.RequestServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment();
 
     private sealed class ReadTokenFromCookie : IPostConfigureOptions<JwtBearerOptions>
     {

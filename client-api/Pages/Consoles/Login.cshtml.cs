@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Evaluation.ClientApi.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -33,8 +35,14 @@ public sealed class LoginModel : PageModel
         return Redirect("/console");
     }
 
-    public IActionResult OnPostSignOut()
+    /// <summary>Revokes the token the console cookie carried (until it would have expired), then drops the cookie.</summary>
+    public async Task<IActionResult> OnPostSignOut([FromServices] ITokenRevocations revocations)
     {
+        if (User.FindFirstValue(TokenRules.TokenIdClaim) is { Length: > 0 } id && long.TryParse(User.FindFirstValue("exp"), out var expires))
+        {
+            await revocations.RevokeAsync(id, DateTimeOffset.FromUnixTimeSeconds(expires), HttpContext.RequestAborted);
+        }
+
         ConsoleSession.SignOut(Response);
         return Redirect("/console/login");
     }
