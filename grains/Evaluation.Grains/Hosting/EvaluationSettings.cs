@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Cases;
 
 namespace Evaluation.Grains.Hosting;
@@ -30,6 +31,9 @@ public sealed class EvaluationSettings
 
     /// <summary>Keys contacts may still be sealed with, by id, until they are sealed again (Evaluation:RetiredContactKeys:&lt;id&gt;).</summary>
     public Dictionary<string, string> RetiredContactKeys { get; set; } = [];
+
+    /// <summary>Mutual TLS between silos and with API hosts (section <c>Evaluation:Tls</c>); required with <see cref="Kubernetes"/>.</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     public int SiloPort { get; set; } = 11111;
 
@@ -92,6 +96,12 @@ public sealed class EvaluationSettings
             problems.Add("Evaluation:Kubernetes cannot be combined with --in-memory (Evaluation:InMemory): the pods of a cluster find each other through the PostgreSQL membership table, which in-memory mode does not have.");
         }
 
+        if (Kubernetes && !Tls.Enabled)
+        {
+            problems.Add("Evaluation:Kubernetes needs Evaluation:Tls (CertificatePath, KeyPath, CaPath): without it any pod that reaches ports 11111/30000 could join the cluster or call grains. Mount the cluster's TLS Secret as ops/kubernetes/silo.yaml does.");
+        }
+
+        problems.AddRange(Tls.Validate());
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
         {
             problems.Add("Evaluation:SiloPort and Evaluation:GatewayPort must be two different TCP ports.");

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
@@ -55,6 +56,7 @@ public static class EvaluationSiloExtensions
             silo.AddPostgresEventLog(settings.ConnectionString);
         }
 
+        silo.UseEvaluationTls(settings.Tls);
         return silo.AddEvaluationServices(settings);
     }
 
