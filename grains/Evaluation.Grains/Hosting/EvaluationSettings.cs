@@ -23,6 +23,12 @@ public sealed class EvaluationSettings
     /// <summary>Npgsql connection string; environment variable <c>EVAL_DB</c>.</summary>
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
+    /// <summary>
+    /// The schema owner's connection string for the migrations at start (Evaluation:MigrationConnectionString);
+    /// when unset they run as <see cref="ConnectionString"/>, which then needs DDL rights.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
     /// <summary>Base64 of the 32-byte AES key that seals raters' contact details; environment variable <c>EVAL_CONTACT_KEY</c>.</summary>
     public string? ContactKey { get; set; }
 
@@ -89,6 +95,11 @@ public sealed class EvaluationSettings
         if (!InMemory && string.IsNullOrWhiteSpace(ConnectionString))
         {
             problems.Add("EVAL_DB (Evaluation:ConnectionString) must be an Npgsql connection string, or start with --in-memory.");
+        }
+
+        if (MigrationConnectionString is not null && (InMemory || string.IsNullOrWhiteSpace(MigrationConnectionString)))
+        {
+            problems.Add("Evaluation:MigrationConnectionString must be an Npgsql connection string of the schema owner, and is not used with --in-memory.");
         }
 
         if (Kubernetes && InMemory)

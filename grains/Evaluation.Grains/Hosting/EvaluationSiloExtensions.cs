@@ -37,7 +37,7 @@ public static class EvaluationSiloExtensions
         }
         else
         {
-            silo.UseEvaluationPostgres(settings.ConnectionString);
+            silo.UseEvaluationPostgres(settings.ConnectionString, settings.MigrationConnectionString);
             if (settings.Kubernetes)
             {
                 // Only the ports: the silo host advertises the pod's IP, and Orleans' Kubernetes hosting

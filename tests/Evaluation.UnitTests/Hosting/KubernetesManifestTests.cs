@@ -139,9 +139,39 @@ public sealed class KubernetesManifestTests
             }
         }
 
-        Assert.Equal(["evaluation-database", "evaluation-silo"], SecretsOf(SiloDeployment));
-        Assert.Equal(["evaluation-api", "evaluation-database"], SecretsOf(ApiDeployment));
+        Assert.Equal(["evaluation-migration", "evaluation-silo"], SecretsOf(SiloDeployment));
+        Assert.Equal(["evaluation-api"], SecretsOf(ApiDeployment));
         Assert.All(SecretsOf(SiloDeployment).Concat(SecretsOf(ApiDeployment)), name => Assert.Contains(name, template.Keys));
+    }
+
+    [Fact]
+    public void Database_connections_verify_the_server_against_a_mounted_CA_and_only_silos_hold_the_owner_role()
+    {
+        var template = Documents(Path.Combine(Folder, "secret.template.yaml")).ToDictionary(s => Text(s, "metadata", "name"));
+        var strings = template.Values.SelectMany(s => ((YamlMappingNode)At(s, "stringData")).Children)
+            .Where(e => Scalar(e.Key) is "EVAL_DB" or "Evaluation__MigrationConnectionString").ToList();
+        Assert.Equal(3, strings.Count);
+        Assert.All(strings, e => Assert.Contains("SSL Mode=VerifyFull;Root Certificate=/etc/evaluation/postgres/ca.crt", Scalar(e.Value), StringComparison.Ordinal));
+        Assert.Contains("Evaluation__MigrationConnectionString", ((YamlMappingNode)At(template["evaluation-migration"], "stringData")).Children.Keys.Select(Scalar));
+
+        foreach (var (deployment, tlsSecret) in new[] { (SiloDeployment, "evaluation-silo-tls"), (ApiDeployment, "evaluation-api-tls") })
+        {
+            Assert.Equal("/etc/evaluation/postgres", MountOf(deployment, "evaluation-postgres-ca"));
+            Assert.Equal("/etc/evaluation/tls", MountOf(deployment, tlsSecret));
+            var env = Items(Container(deployment), "env").Cast<YamlMappingNode>()
+                .Where(e => e.Children.ContainsKey("value")).ToDictionary(e => Text(e, "name"), e => Text(e, "value"));
+            Assert.Equal("/etc/evaluation/tls/tls.crt", env["Evaluation__Tls__CertificatePath"]);
+            Assert.Equal("/etc/evaluation/tls/tls.key", env["Evaluation__Tls__KeyPath"]);
+            Assert.Equal("/etc/evaluation/tls/ca.crt", env["Evaluation__Tls__CaPath"]);
+        }
+    }
+
+    /// <summary>Where the container mounts the volume made from <paramref name="secret"/>.</summary>
+    private static string MountOf(YamlMappingNode deployment, string secret)
+    {
+        var volume = Assert.Single(Items(deployment, "spec", "template", "spec", "volumes"), v => Text(v, "secret", "secretName") == secret);
+        var mount = Assert.Single(Items(Container(deployment), "volumeMounts"), m => Text(m, "name") == Text(volume, "name"));
+        return Text(mount, "mountPath");
     }
 
     [Fact]
