@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Security;
+using Evaluation.Contracts.Hosting;
 
 namespace Evaluation.ClientApi.Extensions;
 
@@ -35,6 +36,9 @@ public sealed class ApiSettings
     public ForwardedHeaderSettings ForwardedHeaders { get; set; } = new();
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Mutual TLS to the silos (section <c>Evaluation:Tls</c>); silos with TLS on refuse a client without it.</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     public string ClusterId { get; set; } = "evaluation";
 
@@ -146,6 +150,7 @@ public sealed class ApiSettings
             problems.Add("Evaluation:Jwt:Issuer and Evaluation:Jwt:Audience must not be empty.");
         }
 
+        problems.AddRange(Tls.Validate());
         foreach (var (name, stored) in SourceKeys)
         {
             if (SourceKeyHash.Matches(stored, "") is null)

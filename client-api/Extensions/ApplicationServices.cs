@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Security;
+using Evaluation.Contracts.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -42,6 +43,7 @@ public static class ApplicationServices
             });
             // After a restart of the whole cluster the silos listen on new gateways; find them within seconds.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.UseEvaluationTls(settings.Tls);
             if (settings.InMemory)
             {
                 client.UseLocalhostClustering(settings.GatewayPort);

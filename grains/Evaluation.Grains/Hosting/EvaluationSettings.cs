@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Cases;
 
 namespace Evaluation.Grains.Hosting;
@@ -22,6 +23,12 @@ public sealed class EvaluationSettings
     /// <summary>Npgsql connection string; environment variable <c>EVAL_DB</c>.</summary>
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
+    /// <summary>
+    /// The schema owner's connection string for the migrations at start (Evaluation:MigrationConnectionString);
+    /// when unset they run as <see cref="ConnectionString"/>, which then needs DDL rights.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
     /// <summary>Base64 of the 32-byte AES key that seals raters' contact details; environment variable <c>EVAL_CONTACT_KEY</c>.</summary>
     public string? ContactKey { get; set; }
 
@@ -30,6 +37,9 @@ public sealed class EvaluationSettings
 
     /// <summary>Keys contacts may still be sealed with, by id, until they are sealed again (Evaluation:RetiredContactKeys:&lt;id&gt;).</summary>
     public Dictionary<string, string> RetiredContactKeys { get; set; } = [];
+
+    /// <summary>Mutual TLS between silos and with API hosts (section <c>Evaluation:Tls</c>); required with <see cref="Kubernetes"/>.</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     public int SiloPort { get; set; } = 11111;
 
@@ -87,11 +97,22 @@ public sealed class EvaluationSettings
             problems.Add("EVAL_DB (Evaluation:ConnectionString) must be an Npgsql connection string, or start with --in-memory.");
         }
 
+        if (MigrationConnectionString is not null && (InMemory || string.IsNullOrWhiteSpace(MigrationConnectionString)))
+        {
+            problems.Add("Evaluation:MigrationConnectionString must be an Npgsql connection string of the schema owner, and is not used with --in-memory.");
+        }
+
         if (Kubernetes && InMemory)
         {
             problems.Add("Evaluation:Kubernetes cannot be combined with --in-memory (Evaluation:InMemory): the pods of a cluster find each other through the PostgreSQL membership table, which in-memory mode does not have.");
         }
 
+        if (Kubernetes && !Tls.Enabled)
+        {
+            problems.Add("Evaluation:Kubernetes needs Evaluation:Tls (CertificatePath, KeyPath, CaPath): without it any pod that reaches ports 11111/30000 could join the cluster or call grains. Mount the cluster's TLS Secret as ops/kubernetes/silo.yaml does.");
+        }
+
+        problems.AddRange(Tls.Validate());
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
         {
             problems.Add("Evaluation:SiloPort and Evaluation:GatewayPort must be two different TCP ports.");

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
@@ -36,7 +37,7 @@ public static class EvaluationSiloExtensions
         }
         else
         {
-            silo.UseEvaluationPostgres(settings.ConnectionString);
+            silo.UseEvaluationPostgres(settings.ConnectionString, settings.MigrationConnectionString);
             if (settings.Kubernetes)
             {
                 // Only the ports: the silo host advertises the pod's IP, and Orleans' Kubernetes hosting
@@ -55,6 +56,7 @@ public static class EvaluationSiloExtensions
             silo.AddPostgresEventLog(settings.ConnectionString);
         }
 
+        silo.UseEvaluationTls(settings.Tls);
         return silo.AddEvaluationServices(settings);
     }
 

@@ -19,13 +19,15 @@ public static class PostgresOrleansExtensions
     /// Orleans on PostgreSQL: ADO.NET clustering, reminders, and grain storage as the default
     /// provider and as <see cref="GrainStorage.Checkpoints"/>. Applies the embedded schema
     /// (<see cref="SchemaMigrator"/>) first thing in the silo lifecycle, before any provider reads
-    /// its queries.
+    /// its queries. The migrations run as <paramref name="migrationConnectionString"/> when given (the schema
+    /// owner; ops/sql/009_roles.sql), so the silo's own role needs no DDL.
     /// </summary>
-    public static ISiloBuilder UseEvaluationPostgres(this ISiloBuilder builder, string connectionString)
+    public static ISiloBuilder UseEvaluationPostgres(this ISiloBuilder builder, string connectionString, string? migrationConnectionString = null)
     {
         connectionString = PostgresConnections.Bounded(connectionString);
+        var migrationConnection = PostgresConnections.Bounded(migrationConnectionString ?? connectionString);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
-            new MigrateOnStart(new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>())));
+            new MigrateOnStart(new SchemaMigrator(migrationConnection, sp.GetRequiredService<ILogger<SchemaMigrator>>())));
 
         builder.UseAdoNetClustering(o =>
         {

@@ -139,9 +139,105 @@ public sealed class KubernetesManifestTests
             }
         }
 
-        Assert.Equal(["evaluation-database", "evaluation-silo"], SecretsOf(SiloDeployment));
-        Assert.Equal(["evaluation-api", "evaluation-database"], SecretsOf(ApiDeployment));
+        Assert.Equal(["evaluation-migration", "evaluation-silo"], SecretsOf(SiloDeployment));
+        Assert.Equal(["evaluation-api"], SecretsOf(ApiDeployment));
         Assert.All(SecretsOf(SiloDeployment).Concat(SecretsOf(ApiDeployment)), name => Assert.Contains(name, template.Keys));
+    }
+
+    [Fact]
+    public void Database_connections_verify_the_server_against_a_mounted_CA_and_only_silos_hold_the_owner_role()
+    {
+        var template = Documents(Path.Combine(Folder, "secret.template.yaml")).ToDictionary(s => Text(s, "metadata", "name"));
+        var strings = template.Values.SelectMany(s => ((YamlMappingNode)At(s, "stringData")).Children)
+            .Where(e => Scalar(e.Key) is "EVAL_DB" or "Evaluation__MigrationConnectionString").ToList();
+        Assert.Equal(3, strings.Count);
+        Assert.All(strings, e => Assert.Contains("SSL Mode=VerifyFull;Root Certificate=/etc/evaluation/postgres/ca.crt", Scalar(e.Value), StringComparison.Ordinal));
+        Assert.Contains("Evaluation__MigrationConnectionString", ((YamlMappingNode)At(template["evaluation-migration"], "stringData")).Children.Keys.Select(Scalar));
+
+        foreach (var (deployment, tlsSecret) in new[] { (SiloDeployment, "evaluation-silo-tls"), (ApiDeployment, "evaluation-api-tls") })
+        {
+            Assert.Equal("/etc/evaluation/postgres", MountOf(deployment, "evaluation-postgres-ca"));
+            Assert.Equal("/etc/evaluation/tls", MountOf(deployment, tlsSecret));
+            var env = Items(Container(deployment), "env").Cast<YamlMappingNode>()
+                .Where(e => e.Children.ContainsKey("value")).ToDictionary(e => Text(e, "name"), e => Text(e, "value"));
+            Assert.Equal("/etc/evaluation/tls/tls.crt", env["Evaluation__Tls__CertificatePath"]);
+            Assert.Equal("/etc/evaluation/tls/tls.key", env["Evaluation__Tls__KeyPath"]);
+            Assert.Equal("/etc/evaluation/tls/ca.crt", env["Evaluation__Tls__CaPath"]);
+        }
+    }
+
+    /// <summary>Where the container mounts the volume made from <paramref name="secret"/>.</summary>
+    private static string MountOf(YamlMappingNode deployment, string secret)
+    {
+        var volume = Assert.Single(Items(deployment, "spec", "template", "spec", "volumes"), v => Text(v, "secret", "secretName") == secret);
+        var mount = Assert.Single(Items(Container(deployment), "volumeMounts"), m => Text(m, "name") == Text(volume, "name"));
+        return Text(mount, "mountPath");
+    }
+
+    [Fact]
+    public void The_namespace_denies_all_traffic_that_no_policy_allows()
+    {
+        var deny = Object("NetworkPolicy", "default-deny");
+        Assert.Empty(((YamlMappingNode)At(deny, "spec", "podSelector")).Children);
+        Assert.Equal(["Egress", "Ingress"], Items(deny, "spec", "policyTypes").Select(Scalar).Order());
+        Assert.False(((YamlMappingNode)At(deny, "spec")).Children.ContainsKey("ingress"));
+        Assert.False(((YamlMappingNode)At(deny, "spec")).Children.ContainsKey("egress"));
+    }
+
+    [Fact]
+    public void Silo_port_only_between_silos_gateway_only_from_API_hosts_HTTP_only_from_the_ingress()
+    {
+        var silo = Object("NetworkPolicy", "evaluation-silo");
+        var api = Object("NetworkPolicy", "evaluation-api");
+        AssertSelects((YamlMappingNode)At(silo, "spec", "podSelector", "matchLabels"), SiloDeployment);
+        AssertSelects((YamlMappingNode)At(api, "spec", "podSelector", "matchLabels"), ApiDeployment);
+
+        Assert.Equal(["11111 from evaluation-silo", "30000 from evaluation-api"], Rules(silo, "ingress", "from"));
+        Assert.Equal(["8080 from namespace ingress-nginx"], Rules(api, "ingress", "from"));
+        Assert.Equal("8080", Text(Items(Container(ApiDeployment), "ports").Single(), "containerPort"));
+    }
+
+    [Fact]
+    public void Pods_reach_out_only_to_PostgreSQL_DNS_and_their_peers()
+    {
+        Assert.Equal(
+            ["11111 to evaluation-silo", "443 to anywhere", "53 to namespace kube-system", "5432 to ipBlock", "6443 to anywhere"],
+            Rules(Object("NetworkPolicy", "evaluation-silo"), "egress", "to"));
+        Assert.Equal(
+            ["30000 to evaluation-silo", "53 to namespace kube-system", "5432 to ipBlock"],
+            Rules(Object("NetworkPolicy", "evaluation-api"), "egress", "to"));
+    }
+
+    /// <summary>Each rule of a policy direction as "port from/to peer", distinct and in order.</summary>
+    private static List<string> Rules(YamlMappingNode policy, string direction, string peers)
+    {
+        var rules = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var rule in Items(policy, "spec", direction).Cast<YamlMappingNode>())
+        {
+            var names = rule.Children.ContainsKey(peers) ? Items(rule, peers).Select(Peer).ToList() : ["anywhere"];
+            foreach (var port in Items(rule, "ports"))
+            {
+                foreach (var name in names)
+                {
+                    rules.Add($"{Text(port, "port")} {peers} {name}");
+                }
+            }
+        }
+
+        return [.. rules];
+    }
+
+    private static string Peer(YamlNode peer)
+    {
+        var mapping = (YamlMappingNode)peer;
+        if (mapping.Children.ContainsKey("podSelector"))
+        {
+            return Text(peer, "podSelector", "matchLabels", "app.kubernetes.io/name");
+        }
+
+        return mapping.Children.ContainsKey("namespaceSelector")
+            ? "namespace " + Text(peer, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name")
+            : "ipBlock";
     }
 
     private static void AssertSelects(YamlMappingNode selector, YamlMappingNode deployment)

@@ -1,12 +1,15 @@
 using Evaluation.Grains.Hosting;
+using Evaluation.IntegrationTests.Infrastructure;
 using Evaluation.Silo;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Evaluation.UnitTests.Hosting;
 
-public sealed class SiloConfigurationTests
+public sealed class SiloConfigurationTests : IDisposable
 {
+    private readonly TestCertificates certificates = new();
+
     private static readonly string ContactKey = Convert.ToBase64String(new byte[32]);
 
     /// <summary>What the silo Deployment in ops/kubernetes gives each pod.</summary>
@@ -96,7 +99,33 @@ public sealed class SiloConfigurationTests
         Assert.Contains("orleans/clusterId (ORLEANS_CLUSTER_ID=evaluation-blue) differs from Evaluation:ClusterId (evaluation)", problem, StringComparison.Ordinal);
     }
 
-    private static EvaluationSettings Kubernetes() => new() { Kubernetes = true, ContactKey = ContactKey };
+    [Fact]
+    public void Kubernetes_mode_refuses_to_start_without_cluster_TLS()
+    {
+        var settings = Kubernetes();
+        settings.Tls = new();
+
+        var problem = Assert.Single(SiloConfiguration.Problems(settings, Lookup(Pod)));
+        Assert.Contains("Evaluation:Tls", problem);
+    }
+
+    [Fact]
+    public void TLS_settings_name_all_three_files_and_a_certificate_of_that_CA()
+    {
+        var settings = Kubernetes();
+        settings.Tls.KeyPath = null;
+        Assert.Contains(SiloConfiguration.Problems(settings, Lookup(Pod)), p => p.Contains("Evaluation:Tls:KeyPath"));
+
+        using var otherCa = new TestCertificates("Another CA");
+        settings.Tls = otherCa.Issue("silo");
+        settings.Tls.CaPath = certificates.Issue("unused").CaPath;
+        var problem = Assert.Single(SiloConfiguration.Problems(settings, Lookup(Pod)));
+        Assert.Contains("not issued by the CA", problem);
+    }
+
+    public void Dispose() => certificates.Dispose();
+
+    private EvaluationSettings Kubernetes() => new() { Kubernetes = true, ContactKey = ContactKey, Tls = certificates.Issue("silo") };
 
     private static Func<string, string?> Lookup(Dictionary<string, string> variables) =>
         name => variables.GetValueOrDefault(name);
