@@ -18,7 +18,11 @@ public sealed class TransientFaults(IProblemDetailsService problems, ILogger<Tra
 
     public static bool IsTransient(Exception exception) => exception switch
     {
-        TimeoutException or SiloUnavailableException or GatewayTooBusyException or OrleansMessageRejectionException => true,
+        // A silo gone or going, no gateway reachable, a connection lost, a call timed out: at request time every
+        // Orleans runtime fault but a configuration error is the cluster's state, which passes.
+        OrleansConfigurationException => false,
+        TimeoutException or OrleansException => true,
+        System.Net.Sockets.SocketException => true,
         LogUnavailableException => true,
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => exception.InnerException is { } inner && IsTransient(inner),
@@ -30,7 +34,9 @@ public sealed class TransientFaults(IProblemDetailsService problems, ILogger<Tra
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsTransient(exception))
+        // A grain call cancelled while its silo shut down, the caller still waiting: the cluster's fault too.
+        var cancelledByCluster = exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested;
+        if (!IsTransient(exception) && !cancelledByCluster)
         {
             return false;
         }

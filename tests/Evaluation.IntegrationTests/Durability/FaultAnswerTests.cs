@@ -28,6 +28,7 @@ public sealed class FaultAnswerTests
             await system.Cluster.Cluster.StopSiloAsync(silo, Ct);
         }
 
+        using var capture = LogCapture.Open();
         var batch = IngestionApiTests.Batch([IngestionApiTests.Rating("fault-1", institution, level: 4)]);
         var retryAfters = new HashSet<int>();
         for (var attempt = 0; attempt < 6; attempt++)
@@ -41,7 +42,8 @@ public sealed class FaultAnswerTests
             {
                 using var response = await request();
                 var body = await response.Content.ReadAsStringAsync(Ct);
-                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable,
+                    $"{(int)response.StatusCode}: {body}\n{string.Join("\n", LogCapture.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).Take(3))}");
                 Assert.Contains("Temporarily unavailable", body, StringComparison.Ordinal);
                 var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
                 Assert.InRange(retryAfter, TransientFaults.MinRetryAfterSeconds, TransientFaults.MaxRetryAfterSeconds);
