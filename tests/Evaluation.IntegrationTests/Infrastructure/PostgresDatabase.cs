@@ -54,7 +54,21 @@ public sealed class PostgresDatabase : IAsyncLifetime
             NpgsqlConnection.ClearPool(connection);
         }
 
-        await OnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+        try
+        {
+            await OnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // FORCE refuses to end a process of another role, such as an autovacuum worker busy in the database,
+            // unless the test role may signal backends. A plain drop makes autovacuum give way (it waits up to 5 s),
+            // once this role's own sessions are gone.
+            await OnServerAsync($"""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = '{DatabaseName}' AND usename = current_user AND pid <> pg_backend_pid()
+                """);
+            await OnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\"");
+        }
     }
 
     private async Task OnServerAsync(string sql)
