@@ -31,14 +31,14 @@ CREATE TABLE IF NOT EXISTS contact_reveal (
 
 CREATE INDEX IF NOT EXISTS contact_reveal_by_city ON contact_reveal (city_code, id DESC);
 
--- Reveals are evidence: never edited or removed.
-CREATE OR REPLACE FUNCTION contact_reveal_refuse_change() RETURNS trigger
+-- Reveals are evidence: never edited or removed. One refusal for every append-only table from here on.
+CREATE OR REPLACE FUNCTION refuse_change_of_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'contact_reveal is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP;
 END$$;
 
 DROP TRIGGER IF EXISTS contact_reveal_append_only ON contact_reveal;
 CREATE TRIGGER contact_reveal_append_only
     BEFORE UPDATE OR DELETE ON contact_reveal
-    FOR EACH ROW EXECUTE FUNCTION contact_reveal_refuse_change();
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_of_append_only();

@@ -72,6 +72,14 @@ public sealed class ContactLifecycleTests(PostgresDatabase database) : IClassFix
         Assert.Null((await store.FindAsync("life-1", Ct))!.Opening.ContactSealed);
         Assert.NotNull((await store.FindAsync("life-2", Ct))!.Opening.ContactSealed);
         Assert.Equal(0, await rotated.EraseExpiredAsync(closedAt.AddDays(400), Ct));
+
+        // Who opened a contact is evidence: recorded, never edited or removed.
+        await store.RecordRevealAsync(new ContactReveal("life-2", "440100", "inst-440100", "off-gz", "city-officer", Monday), Ct);
+        foreach (var change in new[] { "UPDATE contact_reveal SET actor = 'someone else'", "DELETE FROM contact_reveal" })
+        {
+            var append = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(dataSource, change + " RETURNING 1::bigint"));
+            Assert.Contains("contact_reveal is append-only", append.MessageText, StringComparison.Ordinal);
+        }
     }
 
     private static PendingEvent Rating(string id, byte level, ContactSealer sealer)
