@@ -47,7 +47,7 @@ public static class Explanations
         return $"{subject} {Format(value)}{peer}";
     }
 
-    private static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    internal static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static string Points(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 }

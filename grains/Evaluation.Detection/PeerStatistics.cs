@@ -202,8 +202,10 @@ public sealed class PeerStatistics
             return new PeerSummary(median, 1.4826 * MedianOfSorted(deviations), values.Count);
         }
 
-        private static double MedianOfSorted(List<double> sorted) => sorted.Count % 2 == 1
-            ? sorted[sorted.Count / 2]
-            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
+
+    /// <summary>The median of values already in ascending order.</summary>
+    internal static double MedianOfSorted(List<double> sorted) => sorted.Count % 2 == 1
+        ? sorted[sorted.Count / 2]
+        : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
