@@ -1,7 +1,5 @@
-using System.Globalization;
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
-using Evaluation.Domain.Measures;
 
 namespace Evaluation.Detection;
 
@@ -14,35 +12,19 @@ namespace Evaluation.Detection;
 /// </summary>
 public sealed class HandlingComparison(DetectionSettings settings)
 {
-    public const int WindowDays = 30;
-
     private static readonly HandlingRate[] Rates =
     [
-        new("callBackOnTimeRate", "差评回访按时率", "应回访", c => c.CalledBackOnTime, c => c.CalledBackOnTime + c.CallBackMissed),
-        new("rectifiedOnTimeRate", "差评整改按时率", "应整改", c => c.RectifiedOnTime, c => c.RectifiedOnTime + c.RectifyMissed),
+        new("callBackOnTimeRate", "差评回访按时率", "应回访", c => c.CallBacksOnTime, c => c.CallBacksDue),
+        new("rectifiedOnTimeRate", "差评整改按时率", "应整改", c => c.RectificationsOnTime, c => c.RectificationsDue),
     ];
 
-    /// <summary>The follow-up counters of the 差评 of the last <see cref="WindowDays"/> days, summed over <paramref name="aggregates"/>.</summary>
-    public static FollowUpCounts Window(IEnumerable<AggregateData> aggregates, DateOnly today)
-    {
-        var total = new FollowUpCounts();
-        foreach (var data in aggregates)
-        {
-            foreach (var (key, tally) in data.Tallies)
-            {
-                var age = today.DayNumber - key.Day.DayNumber;
-                if (age is >= 0 and < WindowDays && tally.FollowUps is { } counts)
-                {
-                    FollowUpTally.Add(total, counts, 1);
-                }
-            }
-        }
-
-        return total;
-    }
+    /// <summary>Each city's 30-day counts: the sum of its institutions' feature rows, which a run builds anyway.</summary>
+    public static IReadOnlyDictionary<string, WindowCounts> ByCity(IEnumerable<InstitutionFeatures> rows) =>
+        rows.GroupBy(r => r.Institution.CityCode)
+            .ToDictionary(g => g.Key, g => g.Aggregate(default(WindowCounts), (sum, row) => sum + row[FeatureWindow.Days30]));
 
     /// <summary>A signal per lagging (or still lagging) city, keyed by city code.</summary>
-    public IReadOnlyList<Signal> Compare(IReadOnlyDictionary<string, FollowUpCounts> cities)
+    public IReadOnlyList<Signal> Compare(IReadOnlyDictionary<string, WindowCounts> cities)
     {
         var signals = new List<Signal>();
         foreach (var (city, counts) in cities.OrderBy(c => c.Key, StringComparer.Ordinal))
@@ -62,7 +44,8 @@ public sealed class HandlingComparison(DetectionSettings settings)
                     continue;
                 }
 
-                var median = Median(peers);
+                peers.Sort();
+                var median = PeerStatistics.MedianOfSorted(peers);
                 var value = (double)rate.OnTime(counts) / due;
                 var lagging = Wilson.Upper(rate.OnTime(counts), due, settings.Z) < median - settings.HandlingMargin;
                 if (value >= median - (settings.HandlingMargin / 2))
@@ -73,7 +56,7 @@ public sealed class HandlingComparison(DetectionSettings settings)
                 raise |= lagging;
                 hold = true;
                 lines.Add((lagging, new ExplanationLine(rate.Measure, value, median, Windows.Days30,
-                    $"近30天{rate.Label} {Percent(value)}（{rate.DueLabel} {due} 件），其他地市中位数 {Percent(median)}")));
+                    $"近30天{rate.Label} {Explanations.Percent(value)}（{rate.DueLabel} {due} 件），其他地市中位数 {Explanations.Percent(median)}")));
             }
 
             if (raise || hold)
@@ -86,14 +69,5 @@ public sealed class HandlingComparison(DetectionSettings settings)
         return signals;
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
-
-    private static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
-
-    private sealed record HandlingRate(string Measure, string Label, string DueLabel, Func<FollowUpCounts, long> OnTime, Func<FollowUpCounts, long> Due);
+    private sealed record HandlingRate(string Measure, string Label, string DueLabel, Func<WindowCounts, long> OnTime, Func<WindowCounts, long> Due);
 }

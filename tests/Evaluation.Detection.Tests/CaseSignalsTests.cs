@@ -82,20 +82,18 @@ public sealed class CaseSignalsTests
 
 public sealed class HandlingComparisonTests
 {
-    private static FollowUpCounts Counts(long calledOnTime, long callMissed, long rectifiedOnTime = 0, long rectifyMissed = 0) => new()
-    {
-        CalledBack = calledOnTime,
-        CalledBackOnTime = calledOnTime,
-        CallBackMissed = callMissed,
-        Rectified = rectifiedOnTime,
-        RectifiedOnTime = rectifiedOnTime,
-        RectifyMissed = rectifyMissed,
-    };
+    /// <summary>A city's 30-day counts: the call-backs and rectifications taken in time, and those whose deadline passed first.</summary>
+    private static WindowCounts Counts(long calledOnTime, long callMissed, long rectifiedOnTime = 0, long rectifyMissed = 0) => new(
+        0, 0, 0, 0, 0, 0, 0,
+        CallBacksDue: calledOnTime + callMissed,
+        CallBacksOnTime: calledOnTime,
+        RectificationsDue: rectifiedOnTime + rectifyMissed,
+        RectificationsOnTime: rectifiedOnTime);
 
     [Fact]
     public void A_city_calling_back_late_against_on_time_peers_lags_explained_by_rate_value_and_peer_median()
     {
-        var signals = new HandlingComparison(DetectionSettings.Default).Compare(new Dictionary<string, FollowUpCounts>
+        var signals = new HandlingComparison(DetectionSettings.Default).Compare(new Dictionary<string, WindowCounts>
         {
             ["440100"] = Counts(2, 10),
             ["440300"] = Counts(19, 1),
@@ -119,7 +117,7 @@ public sealed class HandlingComparisonTests
         var comparison = new HandlingComparison(DetectionSettings.Default);
 
         // Nine due: below the minimum however bad.
-        Assert.Empty(comparison.Compare(new Dictionary<string, FollowUpCounts>
+        Assert.Empty(comparison.Compare(new Dictionary<string, WindowCounts>
         {
             ["440100"] = Counts(0, 9),
             ["440300"] = Counts(20, 0),
@@ -127,7 +125,7 @@ public sealed class HandlingComparisonTests
         }));
 
         // One peer city with enough due is no median.
-        Assert.Empty(comparison.Compare(new Dictionary<string, FollowUpCounts>
+        Assert.Empty(comparison.Compare(new Dictionary<string, WindowCounts>
         {
             ["440100"] = Counts(0, 20),
             ["440300"] = Counts(20, 0),
@@ -135,7 +133,7 @@ public sealed class HandlingComparisonTests
         }));
 
         // 8 of 12 against a 90 % median: clearly below, but within the interval, so it holds an alert and raises none.
-        var noisy = comparison.Compare(new Dictionary<string, FollowUpCounts>
+        var noisy = comparison.Compare(new Dictionary<string, WindowCounts>
         {
             ["440100"] = Counts(8, 4),
             ["440300"] = Counts(18, 2),
@@ -149,7 +147,7 @@ public sealed class HandlingComparisonTests
     [Fact]
     public void Rectification_lag_is_judged_on_its_own_rate()
     {
-        var signals = new HandlingComparison(DetectionSettings.Default).Compare(new Dictionary<string, FollowUpCounts>
+        var signals = new HandlingComparison(DetectionSettings.Default).Compare(new Dictionary<string, WindowCounts>
         {
             ["440100"] = Counts(20, 0, 1, 14),
             ["440300"] = Counts(20, 0, 15, 0),
@@ -162,7 +160,7 @@ public sealed class HandlingComparisonTests
     }
 
     [Fact]
-    public void The_window_sums_the_last_thirty_days_of_follow_ups()
+    public void A_city_sums_the_last_thirty_days_of_its_institutions_follow_ups()
     {
         var today = new DateOnly(2026, 11, 30);
         var data = new AggregateData();
@@ -171,6 +169,13 @@ public sealed class HandlingComparisonTests
             data.Tallies[new TallyKey(today.AddDays(-age), default, default)] = new Tally { FollowUps = new FollowUpCounts { CallBackMissed = n } };
         }
 
-        Assert.Equal(3, HandlingComparison.Window([data, new AggregateData()], today).CallBackMissed);
+        var city = Traffic.Registry.Institutions.GroupBy(i => i.CityCode).First(g => g.Count() >= 2).ToList();
+        var rows = new[]
+        {
+            FeatureBuilder.Build(Traffic.Registry, city[0], data, today),
+            FeatureBuilder.Build(Traffic.Registry, city[1], new AggregateData(), today),
+        };
+
+        Assert.Equal(3, Assert.Single(HandlingComparison.ByCity(rows)).Value.CallBacksDue);
     }
 }

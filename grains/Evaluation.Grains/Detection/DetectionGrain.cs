@@ -118,9 +118,7 @@ public sealed class DetectionGrain(
         var now = time.GetUtcNow();
         var today = AreaClock.Today(time);
         var rows = DetectionPass.Features(current, aggregates, today);
-        var handling = cities.Select((city, i) => (city, counts: HandlingComparison.Window(reports[i].Values, today)))
-            .ToDictionary(c => c.city, c => c.counts);
-        var (caseSignals, judged) = await CaseSignalsAsync(handling);
+        var (caseSignals, judged) = await CaseSignalsAsync(HandlingComparison.ByCity(rows));
         if (retrain || model is null || now - model.TrainedAt >= timing.RetrainPeriod)
         {
             await RetrainAsync(rows, now);
@@ -144,7 +142,7 @@ public sealed class DetectionGrain(
     /// The signals of cases and handling, and the reasons judged: a source that cannot be read this run (the
     /// follow-up store or the audit index unavailable) leaves its open alerts as they are until the next run.
     /// </summary>
-    private async Task<(List<Signal> Signals, HashSet<AlertReason> Judged)> CaseSignalsAsync(IReadOnlyDictionary<string, Contracts.Measures.FollowUpCounts> handling)
+    private async Task<(List<Signal> Signals, HashSet<AlertReason> Judged)> CaseSignalsAsync(IReadOnlyDictionary<string, WindowCounts> handling)
     {
         var judged = Enum.GetValues<AlertReason>().ToHashSet();
         var signals = new List<Signal>(new HandlingComparison(timing.Settings).Compare(handling));
