@@ -29,7 +29,7 @@ public static class FollowUpApi
         api.MapGet("/{id}", GetAsync).WithSummary("One follow-up with its history (never the rater's contact).");
         api.MapGet("/{id}/contact", GetContactAsync)
             .WithSummary("The real-name rater's contact, for the officer of the institution's city only, to call back; every reveal is recorded.");
-        foreach (var step in RequestedSteps)
+        foreach (var step in FollowUpTransitions.RequestedSteps)
         {
             var name = Word(step);
             api.MapPost($"/{{id}}/{name}", (string id, FollowUpStepRequest body, ClaimsPrincipal user, IClusterClient cluster) => ActAsync(id, step, body, user, cluster))
@@ -37,9 +37,6 @@ public static class FollowUpApi
         }
     }
 
-    /// <summary>The steps people take; the system alone notes a stage overdue.</summary>
-    public static IReadOnlyList<FollowUpStep> RequestedSteps { get; } =
-        [FollowUpStep.CallBack, FollowUpStep.Plan, FollowUpStep.Rectify, FollowUpStep.Feedback, FollowUpStep.Appeal, FollowUpStep.Uphold, FollowUpStep.Dismiss];
 
     private static async Task<Results<Ok<FollowUpPage>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, IClusterClient cluster, string? city, string? state, bool? overdue, string? institution, string? serviceItem,

@@ -56,14 +56,7 @@ public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries)
         FollowUp = found;
         InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(found.InstitutionId))?.Name ?? found.InstitutionId;
         ServiceItemName = (await queries.ServiceItems()).FirstOrDefault(s => s.Code == found.ServiceItem)?.Name ?? found.ServiceItem;
-        Steps = (User.IsSupervisor(), found.State) switch
-        {
-            (false, FollowUpState.Open) => [FollowUpStep.CallBack, FollowUpStep.Appeal],
-            (false, FollowUpState.Rectifying) => [FollowUpStep.Plan, FollowUpStep.Rectify, FollowUpStep.Appeal],
-            (false, FollowUpState.Rectified) => [FollowUpStep.Feedback],
-            (true, FollowUpState.Appealed) => [FollowUpStep.Uphold, FollowUpStep.Dismiss],
-            _ => [],
-        };
+        Steps = FollowUpTransitions.NextSteps(found.State, User.RoleName());
         return Page();
     }
 

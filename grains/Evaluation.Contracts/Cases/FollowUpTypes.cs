@@ -41,6 +41,35 @@ public enum FollowUpStep
     Overdue = 8,
 }
 
+/// <summary>
+/// Which step a follow-up takes from which states, into which state, by which role (SPEC 3.4): the one table the
+/// domain rules enforce and the API and consoles offer. A step with no target state keeps the state (a plan).
+/// </summary>
+public static class FollowUpTransitions
+{
+    public const string Supervisor = "province-supervisor";
+    public const string CityOfficer = "city-officer";
+
+    /// <summary>The steps people take, in the order the console offers them; the system alone notes a stage overdue.</summary>
+    public static IReadOnlyDictionary<FollowUpStep, (FollowUpState[] From, FollowUpState? To, string Role)> ByStep { get; } =
+        new Dictionary<FollowUpStep, (FollowUpState[] From, FollowUpState? To, string Role)>
+        {
+            [FollowUpStep.CallBack] = ([FollowUpState.Open], FollowUpState.Rectifying, CityOfficer),
+            [FollowUpStep.Plan] = ([FollowUpState.Rectifying], null, CityOfficer),
+            [FollowUpStep.Rectify] = ([FollowUpState.Rectifying], FollowUpState.Rectified, CityOfficer),
+            [FollowUpStep.Feedback] = ([FollowUpState.Rectified], FollowUpState.Closed, CityOfficer),
+            [FollowUpStep.Appeal] = ([FollowUpState.Open, FollowUpState.Rectifying], FollowUpState.Appealed, CityOfficer),
+            [FollowUpStep.Uphold] = ([FollowUpState.Appealed], FollowUpState.Excluded, Supervisor),
+            [FollowUpStep.Dismiss] = ([FollowUpState.Appealed], FollowUpState.Rectifying, Supervisor),
+        };
+
+    public static IReadOnlyList<FollowUpStep> RequestedSteps { get; } = [.. ByStep.Keys];
+
+    /// <summary>The steps <paramref name="role"/> may take on a follow-up in <paramref name="state"/>.</summary>
+    public static IReadOnlyList<FollowUpStep> NextSteps(FollowUpState state, string role) =>
+        [.. ByStep.Where(t => t.Value.From.Contains(state) && t.Value.Role == role).Select(t => t.Key)];
+}
+
 /// <summary>What the call-back to the rater found (回访结果).</summary>
 public enum CallBackOutcome
 {

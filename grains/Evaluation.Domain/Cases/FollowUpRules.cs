@@ -20,24 +20,8 @@ public sealed record FollowUpChange(FollowUp Next, IReadOnlyList<FollowUpLogEntr
 /// </summary>
 public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings settings)
 {
-    private const string Supervisor = "province-supervisor";
-    private const string CityOfficer = "city-officer";
     private const int MaxAttachments = 20;
     private const int MaxAttachmentText = 200;
-
-    private static readonly Dictionary<FollowUpStep, (FollowUpState[] From, FollowUpState? To, string Role)> Transitions = new()
-    {
-        [FollowUpStep.CallBack] = ([FollowUpState.Open], FollowUpState.Rectifying, CityOfficer),
-        [FollowUpStep.Plan] = ([FollowUpState.Rectifying], null, CityOfficer),
-        [FollowUpStep.Rectify] = ([FollowUpState.Rectifying], FollowUpState.Rectified, CityOfficer),
-        [FollowUpStep.Feedback] = ([FollowUpState.Rectified], FollowUpState.Closed, CityOfficer),
-        [FollowUpStep.Appeal] = ([FollowUpState.Open, FollowUpState.Rectifying], FollowUpState.Appealed, CityOfficer),
-        [FollowUpStep.Uphold] = ([FollowUpState.Appealed], FollowUpState.Excluded, Supervisor),
-        [FollowUpStep.Dismiss] = ([FollowUpState.Appealed], FollowUpState.Rectifying, Supervisor),
-    };
-
-    /// <summary>The steps people take, in the order the console offers them.</summary>
-    public static IReadOnlyList<FollowUpStep> RequestedSteps { get; } = [.. Transitions.Keys];
 
     public static bool IsBad(byte level) => level is 1 or 2;
 
@@ -50,10 +34,6 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
             o.OccurredAt, FollowUpState.Open, now, WorkingDaysFrom(now, days), CalledBackAt: null, RectifyDeadline: null, ClosedAt: null, [entry]);
     }
 
-    /// <summary>The steps <paramref name="role"/> may take next on <paramref name="f"/>.</summary>
-    public static IReadOnlyList<FollowUpStep> NextSteps(FollowUp f, string role) =>
-        [.. Transitions.Where(t => t.Value.From.Contains(f.State) && t.Value.Role == role).Select(t => t.Key)];
-
     public FollowUp Apply(FollowUp current, FollowUpCommand command, DateTimeOffset now) => Take(current, command, now).Next;
 
     /// <summary>
@@ -62,7 +42,7 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
     /// </summary>
     public FollowUpChange Take(FollowUp current, FollowUpCommand command, DateTimeOffset now)
     {
-        Require(Transitions.TryGetValue(command.Step, out var rule), $"'{Name(command.Step)}' is not a step anyone requests");
+        Require(FollowUpTransitions.ByStep.TryGetValue(command.Step, out var rule), $"'{Name(command.Step)}' is not a step anyone requests");
         Require(rule.From.Contains(current.State),
             $"a follow-up that is {Name(current.State)} cannot take '{Name(command.Step)}'; next possible: {Listed(current.State)}");
         Require(command.Actor.Role == rule.Role, $"'{Name(command.Step)}' is for the {rule.Role}, not the {command.Actor.Role}");
@@ -167,7 +147,7 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
 
     private static string Listed(FollowUpState state)
     {
-        var steps = Transitions.Where(t => t.Value.From.Contains(state)).Select(t => $"'{Name(t.Key)}'").ToList();
+        var steps = FollowUpTransitions.ByStep.Where(t => t.Value.From.Contains(state)).Select(t => $"'{Name(t.Key)}'").ToList();
         return steps.Count > 0 ? string.Join(", ", steps) : "none";
     }
 }
