@@ -8,7 +8,7 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 public sealed record FollowUpRow(FollowUp FollowUp, string InstitutionName, string ServiceItemName)
 {
     /// <summary>The stage the follow-up is in is past its deadline: marked in the lists.</summary>
-    public bool IsOverdue(DateTimeOffset now) => FollowUp.DueAt is { } due && due < now;
+    public bool IsOverdue(DateTimeOffset now) => FollowUp.IsOverdueAt(now);
 }
 
 /// <summary>

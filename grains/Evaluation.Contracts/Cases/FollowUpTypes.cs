@@ -162,6 +162,9 @@ public sealed record FollowUp(
     public int Stage => History.LastOrDefault(e => e.Step != FollowUpStep.Overdue && e.Step != FollowUpStep.Plan)?.Sequence ?? 1;
 
     public bool OverdueNoted => OverdueStage == Stage;
+
+    /// <summary>Past the deadline of the stage the city is in: the call-back, or the rectification.</summary>
+    public bool IsOverdueAt(DateTimeOffset now) => DueAt is { } due && now > due;
 }
 
 /// <summary>One time an officer opened a rater's contact: who, when, which follow-up (personal-data access record).</summary>

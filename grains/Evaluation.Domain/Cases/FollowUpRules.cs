@@ -104,7 +104,7 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
     /// <summary>Notes that the current stage is past its deadline; null when it is not, or already noted.</summary>
     public static FollowUpChange? NoteOverdue(FollowUp current, DateTimeOffset now)
     {
-        if (!IsOverdue(current, now) || current.OverdueNoted)
+        if (!current.IsOverdueAt(now) || current.OverdueNoted)
         {
             return null;
         }
@@ -114,9 +114,6 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
             $"{(current.State == FollowUpState.Open ? "call-back" : "rectification")} deadline {current.DueAt:yyyy-MM-dd HH:mm zzz} passed", null, null);
         return new FollowUpChange(next, [new($"fu:{current.Id}:{next.History.Count}", kind, false, false)]);
     }
-
-    /// <summary>Past the deadline of the stage the city is in: the call-back, or the rectification.</summary>
-    public static bool IsOverdue(FollowUp f, DateTimeOffset now) => f.DueAt is { } due && now > due;
 
     private static FollowUp Append(
         FollowUp current, FollowUp next, FollowUpStep step, Actor actor, DateTimeOffset now, string? note,

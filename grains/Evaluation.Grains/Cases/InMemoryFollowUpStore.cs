@@ -66,7 +66,7 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
             var matching = followUps.Values.Select(s => s.FollowUp)
                 .Where(f => cityCode is null || f.CityCode == cityCode)
                 .Where(f => filter.State is null || f.State == filter.State)
-                .Where(f => filter.Overdue is null || FollowUpRules.IsOverdue(f, now) == filter.Overdue)
+                .Where(f => filter.Overdue is null || f.IsOverdueAt(now) == filter.Overdue)
                 .Where(f => filter.InstitutionId is null || f.InstitutionId == filter.InstitutionId)
                 .Where(f => filter.ServiceItem is null || f.ServiceItem == filter.ServiceItem)
                 .Where(f => filter.Channel is null || f.Channel == filter.Channel)
@@ -104,7 +104,7 @@ public sealed class InMemoryFollowUpStore : IFollowUpStore
         lock (gate)
         {
             IReadOnlyList<string> ids = [.. followUps.Values.Select(s => s.FollowUp)
-                .Where(f => FollowUpRules.IsOverdue(f, now) && !f.OverdueNoted).OrderBy(f => f.DueAt).Take(limit).Select(f => f.Id)];
+                .Where(f => f.IsOverdueAt(now) && !f.OverdueNoted).OrderBy(f => f.DueAt).Take(limit).Select(f => f.Id)];
             return Task.FromResult(ids);
         }
     }

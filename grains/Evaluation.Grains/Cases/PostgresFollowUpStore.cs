@@ -7,7 +7,7 @@ namespace Evaluation.Grains.Cases;
 /// <summary>Follow-ups in the <c>follow_up</c> table and contact reveals in <c>contact_reveal</c> (ops/sql/005, 007).</summary>
 public sealed class PostgresFollowUpStore(NpgsqlDataSource dataSource) : IFollowUpStore
 {
-    // Mirrors FollowUpRules.IsOverdue: due_at is the deadline of the stage the follow-up is in.
+    // Mirrors FollowUp.IsOverdueAt: due_at is the deadline of the stage the follow-up is in.
     private const string MatchingSql = """
         FROM follow_up
         WHERE ($1::text IS NULL OR city_code = $1) AND ($2::smallint IS NULL OR state = $2)

@@ -13,7 +13,7 @@ namespace Evaluation.IntegrationTests.Cases;
 
 /// <summary>
 /// Follow-ups are opened by the log in the transaction of their 差评, and the PostgreSQL store lists them exactly as
-/// the in-memory store does (whose filter is <see cref="FollowUpRules.IsOverdue"/> itself).
+/// the in-memory store does (whose filter is <see cref="FollowUp.IsOverdueAt"/> itself).
 /// </summary>
 public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {

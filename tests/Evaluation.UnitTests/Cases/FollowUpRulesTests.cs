@@ -30,8 +30,8 @@ public sealed class FollowUpRulesTests
         var f = rules.Open(Opening(realName: true), BeforeHolidays);
         // Thursday 24 September: Friday 25th is Mid-Autumn, Monday 28th is the next working day.
         Assert.Equal(new DateTimeOffset(2026, 9, 29, 0, 0, 0, Shanghai), f.CallBackDeadline);
-        Assert.False(FollowUpRules.IsOverdue(f, new DateTimeOffset(2026, 9, 28, 23, 59, 0, Shanghai)));
-        Assert.True(FollowUpRules.IsOverdue(f, new DateTimeOffset(2026, 9, 29, 0, 1, 0, Shanghai)));
+        Assert.False(f.IsOverdueAt(new DateTimeOffset(2026, 9, 28, 23, 59, 0, Shanghai)));
+        Assert.True(f.IsOverdueAt(new DateTimeOffset(2026, 9, 29, 0, 1, 0, Shanghai)));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class FollowUpRulesTests
         f = rules.Apply(f, new FollowUpCommand(FollowUpStep.CallBack, Officer, "waited 50 minutes; justified"), calledBack);
         Assert.Equal((FollowUpState.Rectifying, calledBack), (f.State, f.CalledBackAt!.Value));
         Assert.Equal(new DateTimeOffset(2026, 12, 15, 0, 0, 0, Shanghai), f.RectifyDeadline);
-        Assert.True(FollowUpRules.IsOverdue(f, f.RectifyDeadline!.Value.AddMinutes(1)));
+        Assert.True(f.IsOverdueAt(f.RectifyDeadline!.Value.AddMinutes(1)));
 
         f = rules.Apply(f, new FollowUpCommand(FollowUpStep.Plan, Officer, "a ticket machine and a second window at peak hours"), calledBack.AddDays(1));
         var rectified = rules.Take(f, new FollowUpCommand(FollowUpStep.Rectify, Officer, "second window open since Monday"), calledBack.AddDays(4));
@@ -60,7 +60,7 @@ public sealed class FollowUpRulesTests
         f = rules.Apply(rectified.Next, new FollowUpCommand(FollowUpStep.Feedback, Officer, "told the rater about the new queue system"), calledBack.AddDays(5));
         Assert.Equal(FollowUpState.Closed, f.State);
         Assert.Equal("a ticket machine and a second window at peak hours", f.RectificationPlan);
-        Assert.False(FollowUpRules.IsOverdue(f, f.RectifyDeadline!.Value.AddDays(1)));
+        Assert.False(f.IsOverdueAt(f.RectifyDeadline!.Value.AddDays(1)));
         Assert.Equal([FollowUpStep.Opened, FollowUpStep.CallBack, FollowUpStep.Plan, FollowUpStep.Rectify, FollowUpStep.Feedback], f.History.Select(h => h.Step));
     }
 
