@@ -105,7 +105,8 @@ public sealed record LoggedEvent(
     [property: Id(5)] byte Level,
     [property: Id(6)] bool OnTime,
     [property: Id(7)] double HandlingHours,
-    [property: Id(8)] bool HadOpen);
+    [property: Id(8)] bool HadOpen,
+    [property: Id(9)] string? ServiceItem = null);
 
 /// <summary>
 /// The event log (PostgreSQL) could not be reached or refused the work. Nothing of the batch was

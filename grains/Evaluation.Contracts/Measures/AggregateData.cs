@@ -9,6 +9,12 @@ public readonly record struct TallyKey(
     [property: Id(1)] Channel Channel,
     [property: Id(2)] IpDomain Domain);
 
+/// <summary>Identifies one service-item tally: the events of one Asia/Shanghai day about one 事项 (service item code).</summary>
+[GenerateSerializer, Immutable, Alias("ServiceItemKey")]
+public readonly record struct ServiceItemKey(
+    [property: Id(0)] DateOnly Day,
+    [property: Id(1)] string ServiceItem);
+
 /// <summary>
 /// Additive counters of one tally. Everything here is a sum, so areas aggregate by adding tallies
 /// and a recomputation over the log must give the same numbers.
@@ -74,6 +80,9 @@ public sealed class AggregateData
 
     /// <summary>Service records accepted and not yet completed (not day-bound: a backlog is a current state).</summary>
     [Id(1)] public long Backlog { get; set; }
+
+    /// <summary>The same counters per day and service item (事项), for the per-item breakdowns and detection.</summary>
+    [Id(2)] public Dictionary<ServiceItemKey, Tally> ServiceItems { get; set; } = [];
 }
 
 /// <summary>
