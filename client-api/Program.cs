@@ -28,6 +28,7 @@ app.MapHealthEndpoints();
 app.MapIngestionApi();
 app.MapPublicApi();
 app.MapAdminApi();
+app.MapSourcesApi();
 app.MapAlertsApi();
 app.MapDevTokenApi();
 app.MapAuditApi();

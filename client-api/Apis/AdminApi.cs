@@ -73,7 +73,7 @@ public static class AdminApi
     /// <summary>
     /// A province supervisor's token, or the operator key for scripted imports run outside any person's session.
     /// </summary>
-    private static ProblemHttpResult? Refuse(HttpContext http, ApiSettings settings)
+    internal static ProblemHttpResult? Refuse(HttpContext http, ApiSettings settings)
     {
         if (http.User.IsSupervisor())
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Evaluation.ClientApi.Json;
 using Evaluation.ClientApi.Security;
+using Evaluation.ClientApi.Security.Sources;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,20 +19,25 @@ public static class IngestionApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy)
             .RequireRateLimiting(AccessControl.IngestionConcurrencyPolicy);
-        api.MapPost("/evaluations", (HttpContext http, IClusterClient cluster) =>
-                IngestAsync(http, BatchParser.Evaluation, items => Worker(cluster).IngestEvaluations(items)))
+        api.MapPost("/evaluations", async (HttpContext http, IClusterClient cluster, SourceDirectory sources) =>
+                await IngestAsync(http, BatchParser.Evaluation, await SenderAsync(http, sources), (source, items) => Worker(cluster).IngestEvaluations(source, items)))
             .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.");
-        api.MapPost("/service-records", (HttpContext http, IClusterClient cluster) =>
-                IngestAsync(http, BatchParser.ServiceRecord, items => Worker(cluster).IngestServiceRecords(items)))
+        api.MapPost("/service-records", async (HttpContext http, IClusterClient cluster, SourceDirectory sources) =>
+                await IngestAsync(http, BatchParser.ServiceRecord, await SenderAsync(http, sources), (source, items) => Worker(cluster).IngestServiceRecords(source, items)))
             .WithSummary("Submit a batch of 1–5,000 service records (办件); send a record again with completedAt to complete it.");
     }
 
     private static IIngestGrain Worker(IClusterClient cluster) => cluster.GetGrain<IIngestGrain>(0);
 
+    /// <summary>The authenticated source with the limits it sends under.</summary>
+    private static Task<SourceIdentity> SenderAsync(HttpContext http, SourceDirectory sources) =>
+        sources.IdentityOfAsync(http.User.Identity!.Name!, http.RequestAborted);
+
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> IngestAsync<T>(
         HttpContext http,
         Func<JsonElement, int, ParsedItem<T>> parse,
-        Func<IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
+        SourceIdentity source,
+        Func<SourceIdentity, IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
         where T : class
     {
         var tooLarge = TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
@@ -93,7 +99,7 @@ public static class IngestionApi
                 IReadOnlyList<ItemResult> answers;
                 try
                 {
-                    answers = await ingest(readable);
+                    answers = await ingest(source, readable);
                 }
                 catch (LogUnavailableException ex)
                 {

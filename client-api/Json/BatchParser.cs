@@ -54,7 +54,8 @@ public static class BatchParser
             reader.String("comment"),
             reader.Boolean("realName") ?? false,
             contact is { } c ? new Contact(reader.String(c, "contact.name"), reader.String(c, "contact.phone")) : null,
-            reader.Time("occurredAt"));
+            reader.Time("occurredAt"),
+            reader.String("serviceRecordId"));
         return reader.Result(item, item.Id);
     }
 

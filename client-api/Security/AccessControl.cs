@@ -24,16 +24,19 @@ public static class AccessControl
             [SourceKeyStore.DevelopmentSource] = SourceKeyHash.Create(settings.SourceKey),
         };
         builder.Services.AddSingleton(new SourceKeyStore(hashed));
+        builder.Services.AddSingleton<Sources.SourceDirectory>();
         builder.Services.AddSingleton(settings.Jwt);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DevTokenIssuer>();
         if (settings.InMemory)
         {
             builder.Services.AddSingleton<ITokenRevocations, InProcessTokenRevocations>();
+            builder.Services.AddSingleton<Sources.ISourceStore, Sources.InProcessSourceStore>();
         }
         else
         {
             builder.Services.AddSingleton<ITokenRevocations, PostgresTokenRevocations>();
+            builder.Services.AddSingleton<Sources.ISourceStore, Sources.PostgresSourceStore>();
         }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
@@ -143,8 +146,16 @@ public static class AccessControl
 
         if (path.StartsWithSegments("/api/v1/evaluations") || path.StartsWithSegments("/api/v1/service-records"))
         {
-            var source = http.User.IsInRole(Roles.Source) ? http.User.Identity!.Name : "unknown:" + http.Connection.RemoteIpAddress;
-            return Window("ingestion:" + source, limits.IngestionPerMinute);
+            if (!http.User.IsInRole(Roles.Source))
+            {
+                return Window("ingestion-unknown:" + http.Connection.RemoteIpAddress, limits.IngestionPerMinute);
+            }
+
+            // A source's own limit, when the admin API gave it one; the partition key carries it, so a changed limit
+            // starts a window of its own.
+            var own = http.User.FindFirst(SourceKeyAuthenticationHandler.PerMinuteClaim)?.Value;
+            var perMinute = own is null ? limits.IngestionPerMinute : int.Parse(own, CultureInfo.InvariantCulture);
+            return Window($"ingestion:{perMinute}:{http.User.Identity!.Name}", perMinute);
         }
 
         return RateLimitPartition.GetNoLimiter("unlimited");

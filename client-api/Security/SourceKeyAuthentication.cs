@@ -9,7 +9,7 @@ namespace Evaluation.ClientApi.Security;
 public sealed class SourceKeyStore(IReadOnlyDictionary<string, string> hashedKeys)
 {
     /// <summary>The development key of <c>EVAL_SOURCE_KEY</c> is hashed here, at start, like every other key.</summary>
-    public const string DevelopmentSource = "development";
+    public const string DevelopmentSource = Evaluation.Contracts.Ingestion.SourceNames.Default;
 
     public IReadOnlyDictionary<string, string> HashedKeys { get; } = hashedKeys;
 
@@ -29,30 +29,38 @@ public sealed class SourceKeyStore(IReadOnlyDictionary<string, string> hashedKey
     }
 }
 
-/// <summary>Authenticates rating sources by <c>X-Api-Key</c>; a source's identity carries only the <see cref="Roles.Source"/> role.</summary>
+/// <summary>
+/// Authenticates rating sources by <c>X-Api-Key</c>; a source's identity carries only the <see cref="Roles.Source"/>
+/// role, its name, and its own rate limit when it has one (<see cref="PerMinuteClaim"/>).
+/// </summary>
 public sealed class SourceKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SourceKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    Sources.SourceDirectory sources) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SourceKey";
     public const string Header = "X-Api-Key";
+    public const string PerMinuteClaim = "ingestion_per_minute";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var given) || given.ToString().Length == 0)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (keys.Identify(given.ToString()) is not { } source)
+        if (await sources.IdentifyAsync(given.ToString(), Context.RequestAborted) is not { } source)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+            return AuthenticateResult.Fail("Unknown API key.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, source), new Claim(ClaimTypes.Role, Roles.Source)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        List<Claim> claims = [new Claim(ClaimTypes.Name, source.Name), new Claim(ClaimTypes.Role, Roles.Source)];
+        if (source.PerMinute is { } perMinute)
+        {
+            claims.Add(new Claim(PerMinuteClaim, perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 }

@@ -34,7 +34,7 @@ public class DeduplicationBenchmarks
         var duplicates = 0;
         foreach (var rating in ratings)
         {
-            if (!keysInBatch.Add(DedupKeys.Of(rating)))
+            if (!keysInBatch.Add(DedupKeys.Of(SourceNames.Default, rating)))
             {
                 duplicates++;
             }
@@ -52,8 +52,8 @@ public class DeduplicationBenchmarks
         var probes = 0;
         foreach (var record in records)
         {
-            var openKey = record.CompletedAt is null ? null : DedupKeys.OpenOf(record);
-            if (!keysInBatch.Add(DedupKeys.Of(record)))
+            var openKey = record.CompletedAt is null ? null : DedupKeys.OpenOf(SourceNames.Default, record);
+            if (!keysInBatch.Add(DedupKeys.Of(SourceNames.Default, record)))
             {
                 duplicates++;
             }

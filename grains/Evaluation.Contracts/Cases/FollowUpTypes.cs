@@ -86,7 +86,11 @@ public enum CallBackOutcome
     Checked = 3,
 }
 
-/// <summary>What ingestion hands over for each accepted 差评; the contact stays sealed.</summary>
+/// <summary>
+/// What ingestion hands over for each accepted 差评; the contact stays sealed. <see cref="EvaluationId"/> is the
+/// rating's reference (its id, qualified by its source unless that is the default source), also the follow-up's id.
+/// <see cref="Verified"/> is decided by the log as it stores the rating, so an exclusion repeats it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("FollowUpOpening")]
 public sealed record FollowUpOpening(
     [property: Id(0)] string EvaluationId,
@@ -101,7 +105,8 @@ public sealed record FollowUpOpening(
     [property: Id(9)] IReadOnlyList<string> Tags,
     [property: Id(10)] string? Comment,
     [property: Id(11)] bool RealName,
-    [property: Id(12)] byte[]? ContactSealed);
+    [property: Id(12)] byte[]? ContactSealed,
+    [property: Id(13)] bool Verified = false);
 
 [GenerateSerializer, Immutable, Alias("FollowUpEntry")]
 public sealed record FollowUpEntry(

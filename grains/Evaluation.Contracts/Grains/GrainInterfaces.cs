@@ -9,11 +9,11 @@ namespace Evaluation.Contracts.Grains;
 [Alias("IIngestGrain")]
 public interface IIngestGrain : IGrainWithIntegerKey
 {
-    [Alias("IngestEvaluations")]
-    Task<IReadOnlyList<ItemResult>> IngestEvaluations(IReadOnlyList<EvaluationInput> items);
+    [Alias("IngestEvaluationsFrom")]
+    Task<IReadOnlyList<ItemResult>> IngestEvaluations(SourceIdentity source, IReadOnlyList<EvaluationInput> items);
 
-    [Alias("IngestServiceRecords")]
-    Task<IReadOnlyList<ItemResult>> IngestServiceRecords(IReadOnlyList<ServiceRecordInput> items);
+    [Alias("IngestServiceRecordsFrom")]
+    Task<IReadOnlyList<ItemResult>> IngestServiceRecords(SourceIdentity source, IReadOnlyList<ServiceRecordInput> items);
 }
 
 /// <summary>One institution: applies its logged events in order and rolls them up to its city. Key: institution id.</summary>

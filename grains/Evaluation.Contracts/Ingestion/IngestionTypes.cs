@@ -23,7 +23,27 @@ public sealed record EvaluationInput(
     [property: Id(6)] string? Comment,
     [property: Id(7)] bool RealName,
     [property: Id(8)] Contact? Contact,
-    [property: Id(9)] DateTimeOffset? OccurredAt);
+    [property: Id(9)] DateTimeOffset? OccurredAt,
+    [property: Id(10)] string? ServiceRecordId = null);
+
+/// <summary>
+/// Where a rating source may send for: empty lists allow everything, a non-empty list only what it names
+/// (city codes, institution ids, channels). An item outside the scope is rejected naming the rule.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SourceScope")]
+public sealed record SourceScope(
+    [property: Id(0)] IReadOnlyList<string> Cities,
+    [property: Id(1)] IReadOnlyList<string> Institutions,
+    [property: Id(2)] IReadOnlyList<Channel> Channels)
+{
+    public static readonly SourceScope Any = new([], [], []);
+}
+
+/// <summary>The rating source a batch comes from: its name (ids are unique per name) and what it may send for.</summary>
+[GenerateSerializer, Immutable, Alias("SourceIdentity")]
+public sealed record SourceIdentity(
+    [property: Id(0)] string Name,
+    [property: Id(1)] SourceScope Scope);
 
 /// <summary>One handled service (办件) as the API parsed it; sent again with CompletedAt it completes the record.</summary>
 [GenerateSerializer, Immutable, Alias("ServiceRecordInput")]
@@ -89,11 +109,20 @@ public enum LoggedEventKind : short
 
     /// <summary>The rectification deadline passed before the rectification.</summary>
     FollowUpRectifyOverdue = 9,
+
+    /// <summary>
+    /// An operator excluded the rating because of its source (a leaked key, a faulty device): the rating stops
+    /// counting like an upheld appeal's, but no appeal was decided, so no handling count changes.
+    /// </summary>
+    EvaluationSourceExcluded = 10,
 }
 
 /// <summary>
 /// An event as committed to the log. <see cref="Position"/> numbers the events of one institution
 /// 1, 2, 3, … without gaps, so an institution grain knows exactly which events it has applied.
+/// <see cref="Verified"/>: a rating (or the exclusion of one) of a service record its institution is known to have
+/// handled (一事一评). <see cref="RatedServiceDay"/>: the event makes a completed service rated, the one completed on
+/// that day (a rating of a completed record, or the completion of a record already rated), for the 评价率.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("LoggedEvent")]
 public sealed record LoggedEvent(
@@ -106,7 +135,9 @@ public sealed record LoggedEvent(
     [property: Id(6)] bool OnTime,
     [property: Id(7)] double HandlingHours,
     [property: Id(8)] bool HadOpen,
-    [property: Id(9)] string? ServiceItem = null);
+    [property: Id(9)] string? ServiceItem = null,
+    [property: Id(10)] bool Verified = false,
+    [property: Id(11)] DateOnly? RatedServiceDay = null);
 
 /// <summary>
 /// The event log (PostgreSQL) could not be reached or refused the work. Nothing of the batch was

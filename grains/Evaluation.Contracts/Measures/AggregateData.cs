@@ -39,6 +39,12 @@ public sealed class Tally
 
     /// <summary>The 差评 follow-ups of this tally's ratings and their steps; null until the first 差评.</summary>
     [Id(6)] public FollowUpCounts? FollowUps { get; set; }
+
+    /// <summary>Ratings of this tally (by the rating's day) that name a service record of their institution (一事一评).</summary>
+    [Id(7)] public long Verified { get; set; }
+
+    /// <summary>Services completed on this tally's day that a rating names (the numerator of the 评价率).</summary>
+    [Id(8)] public long RatedServices { get; set; }
 }
 
 /// <summary>

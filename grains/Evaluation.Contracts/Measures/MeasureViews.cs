@@ -14,7 +14,10 @@ public static class Windows
         [(Today, 1), (Days7, 7), (Days30, 30), (Days90, 90)];
 }
 
-/// <summary>Rating measures of one window. Rates are fractions 0..1, scores 0..100.</summary>
+/// <summary>
+/// Rating measures of one window. Rates are fractions 0..1, scores 0..100. <see cref="Verified"/> of the
+/// <see cref="Count"/> ratings name a service record of their institution (一事一评), a share of <see cref="VerifiedShare"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScoreView")]
 public sealed record ScoreView(
     [property: Id(0)] long Count,
@@ -24,9 +27,15 @@ public sealed record ScoreView(
     [property: Id(4)] double? Satisfaction,
     [property: Id(5)] double? SmoothedScore,
     [property: Id(6)] double[]? Interval,
-    [property: Id(7)] bool Ranked);
+    [property: Id(7)] bool Ranked,
+    [property: Id(8)] long Verified = 0,
+    [property: Id(9)] double? VerifiedShare = null);
 
-/// <summary>Service (办件) measures of one window; backlog is the current open count whatever the window.</summary>
+/// <summary>
+/// Service (办件) measures of one window; backlog is the current open count whatever the window.
+/// <see cref="EvaluationRate"/> (评价率): of the services completed in the window, the share some rating names
+/// (一事一评), whenever that rating came.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ServiceView")]
 public sealed record ServiceView(
     [property: Id(0)] long Completed,

@@ -2,6 +2,7 @@ using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Ingestion;
 using static Evaluation.Domain.Cases.CaseChecks;
 
 namespace Evaluation.Domain.Cases;
@@ -94,7 +95,7 @@ public sealed class FollowUpRules(WorkingCalendar calendar, CaseSettings setting
                 break;
             case FollowUpStep.Uphold:
                 // The exclusion's key predates the other steps' keys; kept so a stored appeal is never excluded twice.
-                logged.Add(new($"excl:{current.Id}", LoggedEventKind.EvaluationExcluded, false, false));
+                logged.Add(new(DedupKeys.ExclusionOf(current.Id), LoggedEventKind.EvaluationExcluded, false, false));
                 break;
         }
 

@@ -9,11 +9,14 @@ namespace Evaluation.Domain.Ingestion;
 public sealed record ValidItem(Institution Institution, ServiceItem ServiceItem, Channel Channel, DateOnly Day);
 
 /// <summary>
-/// The validation rules of SPEC 2.4 and 2.5. Every broken rule of an item is reported, each naming
-/// the field (as <c>items[i].field</c>) and the rule, so a source can fix a batch in one pass.
+/// The validation rules of SPEC 2.4 and 2.5, and the scope of the sending source (SPEC 4.5.2). Every broken rule of
+/// an item is reported, each naming the field (as <c>items[i].field</c>) and the rule, so a source can fix a batch in
+/// one pass. Without a source given, the rules are those of the default source, which may send for everything.
 /// </summary>
-public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar calendar)
+public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar calendar, SourceIdentity? source = null)
 {
+    private readonly SourceIdentity sender = source ?? new SourceIdentity(SourceNames.Default, SourceScope.Any);
+
     public const int MaxBatchSize = 5000;
     public const int MaxIdLength = 128;
     public const int MaxCommentLength = 500;
@@ -30,6 +33,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         var field = new FieldPath(index);
         CheckId(item.Id, field, errors);
         var resolved = Resolve(item.InstitutionId, item.ServiceItem, item.Channel, field, errors);
+        CheckServiceRecordId(item.ServiceRecordId, field, errors);
 
         if (item.Level is null)
         {
@@ -94,7 +98,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         return resolved with { Day = WorkingCalendar.ToLocalDate(completed ?? accepted.Value).ToDateOnly() };
     }
 
-    private static void CheckId(string? id, FieldPath field, List<FieldError> errors)
+    private void CheckId(string? id, FieldPath field, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(id))
         {
@@ -103,6 +107,39 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         else if (id.Length > MaxIdLength || !IsCleanText(id, allowLineBreaks: false))
         {
             errors.Add(new(field["id"], $"id must be at most {MaxIdLength} printable characters"));
+        }
+        else if (sender.Name == SourceNames.Default && SourceNames.LooksQualified(id))
+        {
+            errors.Add(new(field["id"], $"id must not begin with a source name and a colon ('{id[..id.IndexOf(':', StringComparison.Ordinal)]}:'): that is how the items of other sources are named"));
+        }
+    }
+
+    /// <summary>一事一评: the 办件 id the rating is about, as the institution's records name it.</summary>
+    private static void CheckServiceRecordId(string? id, FieldPath field, List<FieldError> errors)
+    {
+        if (id is not null && (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength || !IsCleanText(id, allowLineBreaks: false)))
+        {
+            errors.Add(new(field["serviceRecordId"], $"serviceRecordId, when given, must be 1 to {MaxIdLength} printable characters: the id of the service record (办件) rated"));
+        }
+    }
+
+    /// <summary>A source limited to cities, institutions or channels may send only for those; each limit is its own rule.</summary>
+    private void CheckScope(Institution? institution, Channel? channel, FieldPath field, List<FieldError> errors)
+    {
+        var scope = sender.Scope;
+        if (institution is not null && scope.Cities.Count > 0 && !scope.Cities.Contains(institution.CityCode))
+        {
+            errors.Add(new(field["institutionId"], $"source '{sender.Name}' may send only for cities {string.Join(", ", scope.Cities)}; institution '{institution.Id}' is in {institution.CityCode}"));
+        }
+
+        if (institution is not null && scope.Institutions.Count > 0 && !scope.Institutions.Contains(institution.Id))
+        {
+            errors.Add(new(field["institutionId"], $"source '{sender.Name}' may send only for institutions {string.Join(", ", scope.Institutions)}"));
+        }
+
+        if (channel is { } c && scope.Channels.Count > 0 && !scope.Channels.Contains(c))
+        {
+            errors.Add(new(field["channel"], $"source '{sender.Name}' may send only on the channels {string.Join(", ", scope.Channels.Select(ChannelName))}"));
         }
     }
 
@@ -142,6 +179,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
             errors.Add(new(field["channel"], $"institution '{institution.Id}' does not serve on the {channelName} channel"));
         }
 
+        CheckScope(institution, channel, field, errors);
         return institution is not null && item is not null && channel is not null
             ? new ValidItem(institution, item, channel.Value, default)
             : null;
@@ -205,6 +243,15 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         "online" => Channel.Online,
         "hotline" => Channel.Hotline,
         _ => null,
+    };
+
+    /// <summary>The contract's name of a channel, the inverse of <see cref="ParseChannel"/>.</summary>
+    public static string ChannelName(Channel channel) => channel switch
+    {
+        Channel.Window => "window",
+        Channel.Online => "online",
+        Channel.Hotline => "hotline",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Unknown channel."),
     };
 
     /// <summary>

@@ -27,15 +27,18 @@ public static class Aggregation
                 }
 
                 tally.Levels[logged.Level - 1]++;
+                tally.Verified += logged.Verified ? 1 : 0;
                 if (logged.Level <= 2)
                 {
                     // Every logged 差评 opens its follow-up in the same transaction (SPEC 3.4).
                     FollowUpsOf(tally).Opened++;
                 }
 
+                CountRatedService(data, logged);
                 break;
-            case LoggedEventKind.EvaluationExcluded:
-                // Carries the day, channel, domain and level of the rating it excludes, so it undoes exactly that count.
+            case LoggedEventKind.EvaluationExcluded or LoggedEventKind.EvaluationSourceExcluded:
+                // Carries the day, channel, domain, level and verification of the rating it excludes, so it undoes
+                // exactly that count. The service stays rated: it was, whatever became of the rating.
                 if (logged.Level is < 1 or > 5)
                 {
                     throw new ArgumentOutOfRangeException(
@@ -43,7 +46,12 @@ public static class Aggregation
                 }
 
                 tally.Levels[logged.Level - 1]--;
-                FollowUpsOf(tally).Upheld++;
+                tally.Verified -= logged.Verified ? 1 : 0;
+                if (logged.Kind == LoggedEventKind.EvaluationExcluded)
+                {
+                    FollowUpsOf(tally).Upheld++;
+                }
+
                 break;
             case LoggedEventKind.ServiceOpened:
                 tally.Opened++;
@@ -65,6 +73,7 @@ public static class Aggregation
                     data.Backlog--;
                 }
 
+                CountRatedService(data, logged);
                 break;
             default:
                 if (!FollowUpTally.Apply(FollowUpsOf(tally), logged))
@@ -73,6 +82,18 @@ public static class Aggregation
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// 评价率: a completed service becomes rated once, on the day it was completed, by whichever of its completion and
+    /// its rating is logged second (the log tells which, <see cref="LoggedEvent.RatedServiceDay"/>).
+    /// </summary>
+    private static void CountRatedService(AggregateData data, LoggedEvent logged)
+    {
+        if (logged.RatedServiceDay is { } day)
+        {
+            TallyFor(data.Tallies, new TallyKey(day, logged.Channel, logged.Domain)).RatedServices++;
         }
     }
 
@@ -148,8 +169,18 @@ public static class Aggregation
         return old;
     }
 
-    /// <summary>The key of the tally <see cref="Apply"/> changes for <paramref name="logged"/>.</summary>
+    /// <summary>The key of the tally <see cref="Apply"/> counts <paramref name="logged"/> in.</summary>
     public static TallyKey KeyOf(LoggedEvent logged) => new(logged.Day, logged.Channel, logged.Domain);
+
+    /// <summary>Every tally <see cref="Apply"/> changes for <paramref name="logged"/>: its own, and the rated service's day's.</summary>
+    public static IEnumerable<TallyKey> KeysOf(LoggedEvent logged)
+    {
+        yield return KeyOf(logged);
+        if (logged.RatedServiceDay is { } day && day != logged.Day)
+        {
+            yield return new TallyKey(day, logged.Channel, logged.Domain);
+        }
+    }
 
     public static Tally CloneTally(Tally tally)
     {
@@ -183,6 +214,8 @@ public static class Aggregation
             CompareCount(differences, where, nameof(Tally.Opened), e.Opened, a.Opened);
             CompareCount(differences, where, nameof(Tally.Completed), e.Completed, a.Completed);
             CompareCount(differences, where, nameof(Tally.CompletedOnTime), e.CompletedOnTime, a.CompletedOnTime);
+            CompareCount(differences, where, nameof(Tally.Verified), e.Verified, a.Verified);
+            CompareCount(differences, where, nameof(Tally.RatedServices), e.RatedServices, a.RatedServices);
             var scale = Math.Max(1, Math.Max(Math.Abs(e.HandlingHoursSum), Math.Abs(a.HandlingHoursSum)));
             if (Math.Abs(e.HandlingHoursSum - a.HandlingHoursSum) > HoursTolerance * scale)
             {
@@ -214,6 +247,8 @@ public static class Aggregation
         target.Opened += source.Opened;
         target.Completed += source.Completed;
         target.CompletedOnTime += source.CompletedOnTime;
+        target.Verified += source.Verified;
+        target.RatedServices += source.RatedServices;
         target.HandlingHoursSum += source.HandlingHoursSum;
         if (source.HandlingHistogram is { } histogram)
         {
@@ -240,6 +275,8 @@ public static class Aggregation
         target.Opened -= source.Opened;
         target.Completed -= source.Completed;
         target.CompletedOnTime -= source.CompletedOnTime;
+        target.Verified -= source.Verified;
+        target.RatedServices -= source.RatedServices;
         target.HandlingHoursSum -= source.HandlingHoursSum;
         if (source.HandlingHistogram is { } histogram)
         {
@@ -268,6 +305,8 @@ public static class Aggregation
         if (tally.Opened == 0
             && tally.Completed == 0
             && tally.CompletedOnTime == 0
+            && tally.Verified == 0
+            && tally.RatedServices == 0
             && tally.HandlingHoursSum == 0
             && !tally.Levels.AsSpan().ContainsAnyExcept(0)
             && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
@@ -281,6 +320,8 @@ public static class Aggregation
         a.Opened == b.Opened
         && a.Completed == b.Completed
         && a.CompletedOnTime == b.CompletedOnTime
+        && a.Verified == b.Verified
+        && a.RatedServices == b.RatedServices
         && a.HandlingHoursSum.Equals(b.HandlingHoursSum)
         && a.Levels.AsSpan().SequenceEqual(b.Levels)
         && a.HandlingHistogram.AsSpan().SequenceEqual(b.HandlingHistogram)

@@ -76,7 +76,7 @@ public static class MeasureCalculator
                 Aggregation.AddTally(window, byAge[age]);
             }
 
-            scores[name] = Score(window.Levels, prior, settings, settings.MinSampleFor(name));
+            scores[name] = Score(window, prior, settings, settings.MinSampleFor(name));
             service[name] = Service(window, days, data.Backlog);
             handling[name] = Handling(window.FollowUps);
         }
@@ -91,8 +91,8 @@ public static class MeasureCalculator
             asOf,
             scores,
             service,
-            byChannel.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
-            byDomain.ToDictionary(pair => pair.Key, pair => Score(pair.Value.Levels, prior, settings, breakdownMinSample)),
+            byChannel.ToDictionary(pair => pair.Key, pair => Score(pair.Value, prior, settings, breakdownMinSample)),
+            byDomain.ToDictionary(pair => pair.Key, pair => Score(pair.Value, prior, settings, breakdownMinSample)),
             daily)
         {
             Handling = handling,
@@ -118,6 +118,13 @@ public static class MeasureCalculator
             Rate(c.Upheld, c.Upheld + c.Dismissed),
             c.Overdue);
     }
+
+    /// <summary>
+    /// The rating measures of one tally, with the verified ratings shown apart (一事一评): their count, and their share
+    /// of all the ratings counted (null when there are none).
+    /// </summary>
+    public static ScoreView Score(Tally tally, PeerPrior? prior, MeasureSettings settings, int minSample) =>
+        Score(tally.Levels, prior, settings, minSample) with { Verified = tally.Verified, VerifiedShare = Rate(tally.Verified, tally.Levels.Sum()) };
 
     /// <summary>The rating measures of one set of level counts (index 0 = level 1).</summary>
     public static ScoreView Score(long[] levels, PeerPrior? prior, MeasureSettings settings, int minSample)
@@ -169,7 +176,7 @@ public static class MeasureCalculator
         Rate(window.CompletedOnTime, window.Completed),
         HandlingHistogram.Percentile(window.HandlingHistogram, 0.5),
         HandlingHistogram.Percentile(window.HandlingHistogram, 0.9),
-        Rate(window.Levels.Sum(), window.Completed),
+        Rate(window.RatedServices, window.Completed),
         (double)window.Completed / days,
         window.Opened);
 

@@ -146,7 +146,10 @@ public sealed class InstitutionGrain(
         Aggregation.Apply(Aggregate, e);
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
-        unreported.Changed(Aggregation.KeyOf(e));
+        foreach (var key in Aggregation.KeysOf(e))
+        {
+            unreported.Changed(key);
+        }
     }
 
     /// <summary>

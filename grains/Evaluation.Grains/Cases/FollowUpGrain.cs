@@ -94,7 +94,7 @@ public sealed class FollowUpGrain(
         var events = change.Logged.Select((entry, i) => new PendingEvent(
             entry.Key, null, o.InstitutionId, entry.Kind, o.EvaluationId, o.ServiceItem, o.Channel, o.Domain, o.Day, o.OccurredAt, o.Level,
             OnTime: entry.OnTime, LeftOverdue: entry.LeftOverdue,
-            SavesFollowUp: i == change.Logged.Count - 1 ? change.Next : null, SavesOverRevision: revision)).ToList();
+            SavesFollowUp: i == change.Logged.Count - 1 ? change.Next : null, SavesOverRevision: revision, Verified: o.Verified)).ToList();
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {
@@ -108,7 +108,8 @@ public sealed class FollowUpGrain(
 
         if (outcomes[^1].IsDuplicate)
         {
-            return false;
+            // An operator's exclusion of the rating's source may have excluded it already: the appeal is still decided.
+            return change.Logged[^1].Kind == LoggedEventKind.EvaluationExcluded && await store.SaveAsync(change.Next, revision);
         }
 
         try

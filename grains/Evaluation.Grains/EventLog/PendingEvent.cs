@@ -11,6 +11,10 @@ namespace Evaluation.Grains.EventLog;
 /// A 差评 carries the follow-up it opens, which the log stores in the same transaction when the rating is new;
 /// a follow-up step carries the follow-up as it is after the step (<see cref="SavesFollowUp"/>), which the log
 /// saves in the same transaction, so the step is counted exactly when it is stored.
+/// <see cref="Source"/> names the rating source that sent the item (null for the events of staff and operators).
+/// 一事一评: a rating naming <see cref="ServiceRecordId"/> claims <see cref="RecordKey"/> (one rating per record) and is
+/// verified by the log when its institution handled that record; a completion probes <see cref="RecordKey"/> to learn
+/// whether its record was rated already. An exclusion repeats the <see cref="Verified"/> of the rating it excludes.
 /// </summary>
 public sealed record PendingEvent(
     string DedupKey,
@@ -35,11 +39,22 @@ public sealed record PendingEvent(
     StoredFollowUp? OpensFollowUp = null,
     bool LeftOverdue = false,
     FollowUp? SavesFollowUp = null,
-    int SavesOverRevision = 0)
+    int SavesOverRevision = 0,
+    string? Source = null,
+    string? ServiceRecordId = null,
+    string? RecordKey = null,
+    bool Verified = false)
 {
-    /// <summary>Completions learn from the log whether their record was open; follow-up steps say themselves.</summary>
-    public LoggedEvent ToLogged(long position, bool hadOpen) =>
-        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue);
+    /// <summary>
+    /// Completions learn from the log whether their record was open, ratings whether they are verified, and either
+    /// whether it makes a completed service rated; follow-up steps say themselves.
+    /// </summary>
+    public LoggedEvent ToLogged(long position, bool hadOpen, bool verified, DateOnly? ratedServiceDay) =>
+        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue,
+            Verified: verified, RatedServiceDay: ratedServiceDay);
+
+    /// <summary>The follow-up this event opens or saves, if any.</summary>
+    public string? FollowUpId => OpensFollowUp?.FollowUp.Id ?? SavesFollowUp?.Id;
 
     public bool IsFollowUpStep => Kind is >= LoggedEventKind.FollowUpCalledBack and <= LoggedEventKind.FollowUpRectifyOverdue;
 }
@@ -51,10 +66,13 @@ public sealed record PendingEvent(
 public sealed class FollowUpConflictException(string followUpId)
     : Exception($"Follow-up {followUpId} changed meanwhile; nothing was logged.");
 
-/// <summary>What the log did with one pending event: null when its key was already claimed.</summary>
-public readonly record struct AppendOutcome(LoggedEvent? Logged)
+/// <summary>
+/// What the log did with one pending event: null when its key was already claimed, or when the rating names a
+/// service record that another institution handled (<see cref="RecordOfInstitution"/>), which is refused.
+/// </summary>
+public readonly record struct AppendOutcome(LoggedEvent? Logged, string? RecordOfInstitution = null)
 {
-    public bool IsDuplicate => Logged is null;
+    public bool IsDuplicate => Logged is null && RecordOfInstitution is null;
 }
 
 /// <summary>The durable, append-only log of accepted events.</summary>
@@ -71,4 +89,33 @@ public interface IEventLog
 
     /// <summary>The last position handed out for an institution (0 when it has none).</summary>
     Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What one source sent that the log received from <paramref name="from"/> (inclusive) to <paramref name="to"/>
+    /// (exclusive), oldest first, a page at a time; <paramref name="kind"/> narrows it to one kind of event.
+    /// </summary>
+    Task<IReadOnlyList<SentEvent>> ListBySourceAsync(
+        string source, DateTimeOffset from, DateTimeOffset to, LoggedEventKind? kind, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many events <see cref="ListBySourceAsync"/> would list in all.</summary>
+    Task<long> CountBySourceAsync(string source, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of <paramref name="keys"/> the log has claimed.</summary>
+    Task<IReadOnlySet<string>> ClaimedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An event as a source sent it and the log holds it, for an operator's look at one source.</summary>
+public sealed record SentEvent(
+    string Source,
+    string Id,
+    LoggedEventKind Kind,
+    string InstitutionId,
+    string ServiceItem,
+    Channel Channel,
+    IpDomain Domain,
+    DateOnly Day,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt,
+    byte Level,
+    string? ServiceRecordId,
+    bool Verified);

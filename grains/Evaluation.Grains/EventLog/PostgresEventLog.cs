@@ -24,7 +24,9 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             completed_at timestamptz, on_time boolean, handling_hours double precision,
             follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz,
             left_overdue boolean, follow_up_revision int, follow_up_state smallint, follow_up_rectify_deadline timestamptz,
-            follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean
+            follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean,
+            follow_up_id text, source text, service_record_id text, record_key text, verified boolean NOT NULL,
+            record_of_institution text, rated_service_day date
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         """;
@@ -33,19 +35,31 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         COPY incoming (ord, dedup_key, open_key, institution_id, kind, source_id, service_item, channel, domain, day,
             occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
             follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline,
-            left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted)
+            left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted,
+            follow_up_id, source, service_record_id, record_key, verified)
         FROM STDIN (FORMAT BINARY)
         """;
 
     // Locks are always taken in the same order (institutions by id, then keys by key) so concurrent
-    // batches queue behind each other instead of deadlocking.
+    // batches queue behind each other instead of deadlocking. 一事一评 is decided after the institutions are locked:
+    // a record and a rating of it concern the same institution, so their batches take turns.
     private const string AppendSql = """
         INSERT INTO institution_position (institution_id)
             SELECT DISTINCT institution_id FROM incoming ORDER BY 1 ON CONFLICT DO NOTHING;
         SELECT count(*) FROM (SELECT 1 FROM institution_position
             WHERE institution_id IN (SELECT institution_id FROM incoming) ORDER BY institution_id FOR UPDATE) AS locked;
+        UPDATE incoming i SET verified = r.own, record_of_institution = CASE WHEN NOT r.own THEN r.other END, rated_service_day = r.done
+            FROM (SELECT n.ord, bool_or(s.institution_id = n.institution_id) AS own,
+                         min(s.institution_id) FILTER (WHERE s.institution_id <> n.institution_id) AS other,
+                         max(s.completed_day) FILTER (WHERE s.institution_id = n.institution_id) AS done
+                  FROM incoming n JOIN service_record_ref s ON s.record_id = n.service_record_id
+                  WHERE n.kind = 0 GROUP BY n.ord) r
+            WHERE i.ord = r.ord;
+        UPDATE incoming i SET rated_service_day = i.day
+            WHERE i.kind = 2 AND EXISTS (SELECT 1 FROM event_key k WHERE k.dedup_key = i.record_key);
+        SELECT ord, record_of_institution FROM incoming WHERE record_of_institution IS NOT NULL;
         WITH fresh AS (
-            INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming ORDER BY dedup_key
+            INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming WHERE record_of_institution IS NULL ORDER BY dedup_key
             ON CONFLICT DO NOTHING RETURNING dedup_key)
         INSERT INTO claimed (ord) SELECT i.ord FROM incoming i JOIN fresh USING (dedup_key);
         WITH never_open AS (
@@ -54,6 +68,13 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             ON CONFLICT DO NOTHING RETURNING dedup_key)
         UPDATE claimed c SET had_open = NOT EXISTS (SELECT 1 FROM never_open n WHERE n.dedup_key = i.open_key)
             FROM incoming i WHERE i.ord = c.ord AND i.open_key IS NOT NULL;
+        WITH first_rating AS (
+            INSERT INTO event_key (dedup_key)
+                SELECT i.record_key FROM incoming i JOIN claimed USING (ord) WHERE i.kind = 0 AND i.record_key IS NOT NULL ORDER BY 1
+            ON CONFLICT DO NOTHING RETURNING dedup_key)
+        DELETE FROM claimed c USING incoming i
+            WHERE i.ord = c.ord AND i.kind = 0 AND i.record_key IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM first_rating f WHERE f.dedup_key = i.record_key);
         WITH numbered AS (
             SELECT i.*, c.had_open, p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord) AS position
             FROM incoming i JOIN claimed c USING (ord) JOIN institution_position p USING (institution_id)),
@@ -63,15 +84,24 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             WHERE p.institution_id = m.institution_id),
         logged AS (
             INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
-                    level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
+                    level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open,
+                    source, service_record_id, verified, rated_service_day)
                 SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
                     comment, real_name, NULL, accepted_at, completed_at, on_time, handling_hours,
-                    CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END
+                    CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END,
+                    source, service_record_id, CASE WHEN kind IN (0, 3, 10) THEN verified END, rated_service_day
                 FROM numbered ORDER BY institution_id, position),
+        known_records AS (
+            INSERT INTO service_record_ref (record_id, institution_id, completed_day)
+                SELECT DISTINCT ON (source_id, institution_id) source_id, institution_id, CASE WHEN kind = 2 THEN day END
+                FROM numbered WHERE kind IN (1, 2) ORDER BY source_id, institution_id, kind DESC
+            ON CONFLICT (record_id, institution_id) DO UPDATE
+                SET completed_day = coalesce(service_record_ref.completed_day, excluded.completed_day)),
         opened AS (
             INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed,
                     institution_id, service_item, channel, level, due_at)
-                SELECT source_id, follow_up_city, 0, follow_up_opened_at, follow_up_deadline, 1, follow_up, follow_up_opening, contact_sealed,
+                SELECT follow_up_id, follow_up_city, 0, follow_up_opened_at, follow_up_deadline, 1, follow_up,
+                    CASE WHEN verified THEN jsonb_set(follow_up_opening, '{Verified}', 'true') ELSE follow_up_opening END, contact_sealed,
                     institution_id, service_item, channel, level, follow_up_deadline
                 FROM numbered WHERE follow_up IS NOT NULL AND follow_up_revision IS NULL
                 ON CONFLICT (id) DO NOTHING),
@@ -80,14 +110,15 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                     revision = n.follow_up_revision, document = n.follow_up, due_at = n.follow_up_due_at,
                     overdue_noted = n.follow_up_overdue_noted
                 FROM numbered n
-                WHERE n.follow_up_revision IS NOT NULL AND f.id = n.source_id AND f.revision = n.follow_up_from_revision
+                WHERE n.follow_up_revision IS NOT NULL AND f.id = n.follow_up_id AND f.revision = n.follow_up_from_revision
                 RETURNING f.id)
-        SELECT ord, position, had_open, follow_up_revision IS NULL OR source_id IN (SELECT id FROM saved) FROM numbered;
+        SELECT ord, position, had_open, follow_up_revision IS NULL OR follow_up_id IN (SELECT id FROM saved), verified, rated_service_day
+        FROM numbered;
         """;
 
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false)
+               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
@@ -134,22 +165,34 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         await using (var append = new NpgsqlCommand(AppendSql, connection, transaction))
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
-            // Only the last statement's rows matter; the lock count before it is skipped.
-            while (reader.FieldCount != 4 && await reader.NextResultAsync(cancellationToken))
+            // Two result sets matter, told apart by their width: the refused ratings (2 columns) and the logged
+            // events (6); the lock count (1) is skipped.
+            do
             {
-            }
-
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var ord = reader.GetInt32(0);
-                if (!reader.GetBoolean(3))
+                if (reader.FieldCount == 2)
                 {
-                    // Disposing the transaction uncommitted rolls the whole batch back.
-                    throw new FollowUpConflictException(events[ord].SourceId);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        outcomes[reader.GetInt32(0)] = new AppendOutcome(null, reader.GetString(1));
+                    }
                 }
+                else if (reader.FieldCount == 6)
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        var ord = reader.GetInt32(0);
+                        if (!reader.GetBoolean(3))
+                        {
+                            // Disposing the transaction uncommitted rolls the whole batch back.
+                            throw new FollowUpConflictException(events[ord].SourceId);
+                        }
 
-                outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2)));
+                        DateOnly? ratedDay = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5);
+                        outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(4), ratedDay));
+                    }
+                }
             }
+            while (await reader.NextResultAsync(cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -174,7 +217,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await importer.WriteAsync((short)e.Domain, NpgsqlDbType.Smallint, cancellationToken);
             await importer.WriteAsync(e.Day, NpgsqlDbType.Date, cancellationToken);
             await importer.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, e.Kind is LoggedEventKind.Evaluation or LoggedEventKind.EvaluationExcluded || e.IsFollowUpStep ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
+            await WriteNullableAsync(importer, e.Kind is LoggedEventKind.Evaluation or LoggedEventKind.EvaluationExcluded or LoggedEventKind.EvaluationSourceExcluded || e.IsFollowUpStep ? (short?)e.Level : null, NpgsqlDbType.Smallint, cancellationToken);
             await WriteNullableAsync(importer, e.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Comment, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.Kind == LoggedEventKind.Evaluation ? e.RealName : (bool?)null, NpgsqlDbType.Boolean, cancellationToken);
@@ -199,6 +242,11 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await WriteNullableAsync(importer, saves?.DueAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, saves is null ? null : (int?)e.SavesOverRevision, NpgsqlDbType.Integer, cancellationToken);
             await WriteNullableAsync(importer, saves?.OverdueNoted, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, e.FollowUpId, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.Source, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.ServiceRecordId, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.RecordKey, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Verified, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
@@ -225,10 +273,79 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 (byte)reader.GetInt16(5),
                 reader.GetBoolean(6),
                 reader.GetDouble(7),
-                reader.GetBoolean(8)));
+                reader.GetBoolean(8),
+                Verified: reader.GetBoolean(9),
+                RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10)));
         }
 
         return events;
+    }
+
+    private const string SentColumns = """
+        SELECT source, source_id, kind, institution_id, service_item, channel, domain, day, occurred_at, received_at,
+               coalesce(level, 0), service_record_id, coalesce(verified, false)
+        FROM event_log WHERE source = $1 AND received_at >= $2 AND received_at < $3
+        """;
+
+    public async Task<IReadOnlyList<SentEvent>> ListBySourceAsync(
+        string source, DateTimeOffset from, DateTimeOffset to, LoggedEventKind? kind, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            SentColumns + " AND ($4::smallint IS NULL OR kind = $4) ORDER BY received_at, seq OFFSET $5 LIMIT $6");
+        AddRange(command, source, from, to);
+        command.Parameters.Add(new NpgsqlParameter { Value = kind is { } k ? (short)k : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+        command.Parameters.Add(new NpgsqlParameter { Value = offset });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<SentEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new SentEvent(
+                reader.GetString(0),
+                reader.GetString(1),
+                (LoggedEventKind)reader.GetInt16(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                (Channel)reader.GetInt16(5),
+                (IpDomain)reader.GetInt16(6),
+                reader.GetFieldValue<DateOnly>(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetFieldValue<DateTimeOffset>(9),
+                (byte)reader.GetInt16(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetBoolean(12)));
+        }
+
+        return events;
+    }
+
+    public async Task<long> CountBySourceAsync(string source, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM event_log WHERE source = $1 AND received_at >= $2 AND received_at < $3");
+        AddRange(command, source, from, to);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlySet<string>> ClaimedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT dedup_key FROM event_key WHERE dedup_key = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(reader.GetString(0));
+        }
+
+        return claimed;
+    }
+
+    private static void AddRange(NpgsqlCommand command, string source, DateTimeOffset from, DateTimeOffset to)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = source });
+        command.Parameters.Add(new NpgsqlParameter { Value = from.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = to.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
 
     public async Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)

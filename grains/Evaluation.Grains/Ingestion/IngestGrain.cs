@@ -31,20 +31,20 @@ public sealed class IngestGrain(
     [FromKeyedServices(CaseClock.Key)] TimeProvider caseTime,
     ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
-    public Task<IReadOnlyList<ItemResult>> IngestEvaluations(IReadOnlyList<EvaluationInput> items) =>
-        IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
-            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(item, valid) : null);
+    public Task<IReadOnlyList<ItemResult>> IngestEvaluations(SourceIdentity source, IReadOnlyList<EvaluationInput> items) =>
+        IngestAsync(source, items, item => item.Id, (rules, item, index, now, errors) =>
+            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(source.Name, item, valid) : null);
 
-    public Task<IReadOnlyList<ItemResult>> IngestServiceRecords(IReadOnlyList<ServiceRecordInput> items) =>
-        IngestAsync(items, item => item.Id, (rules, item, index, now, errors) =>
-            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(item, valid) : null);
+    public Task<IReadOnlyList<ItemResult>> IngestServiceRecords(SourceIdentity source, IReadOnlyList<ServiceRecordInput> items) =>
+        IngestAsync(source, items, item => item.Id, (rules, item, index, now, errors) =>
+            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(source.Name, item, valid) : null);
 
     private delegate PendingEvent? Validator<in T>(IngestionRules rules, T item, int index, DateTimeOffset now, List<FieldError> errors);
 
-    private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
+    private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(SourceIdentity source, IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
     {
         var current = await registry.GetAsync();
-        var rules = new IngestionRules(current, calendar);
+        var rules = new IngestionRules(current, calendar, source);
         var now = time.GetUtcNow();
         var results = new ItemResult[items.Count];
         var pending = new List<(int Index, PendingEvent Event)>();
@@ -57,8 +57,10 @@ public sealed class IngestGrain(
             {
                 results[i] = new ItemResult(idOf(items[i]), ItemStatus.Rejected, errors);
             }
-            else if (!keysInBatch.Add(valid.DedupKey))
+            else if (!keysInBatch.Add(valid.DedupKey) || (valid.Kind == LoggedEventKind.Evaluation && valid.RecordKey is { } record && !keysInBatch.Add(record)))
             {
+                // A second rating of one service record in the batch is a duplicate like a re-sent id.
+
                 results[i] = new ItemResult(idOf(items[i]), ItemStatus.Duplicate, []);
             }
             else
@@ -84,14 +86,20 @@ public sealed class IngestGrain(
             logger.LogError(ex, "The log refused a batch of {Count} validated events", pending.Count);
             throw new InvalidOperationException($"The event log refused the batch ({ex.Message}); nothing of it was stored.");
         }
-        var delivered = new Dictionary<string, List<LoggedEvent>>();
+        var delivery = new EventDelivery();
         for (var p = 0; p < pending.Count; p++)
         {
             var (index, e) = pending[p];
             if (outcomes[p].Logged is { } logged)
             {
                 results[index] = new ItemResult(idOf(items[index]), ItemStatus.Accepted, []);
-                (delivered.TryGetValue(e.InstitutionId, out var list) ? list : delivered[e.InstitutionId] = []).Add(logged);
+                delivery.Add(e.InstitutionId, logged);
+            }
+            else if (outcomes[p].RecordOfInstitution is { } other)
+            {
+                results[index] = new ItemResult(idOf(items[index]), ItemStatus.Rejected, [new FieldError(
+                    $"items[{index}].serviceRecordId",
+                    $"service record '{e.ServiceRecordId}' was handled by institution '{other}', not '{e.InstitutionId}': a rating may name only a record of the institution it rates (一事一评)")]);
             }
             else
             {
@@ -99,34 +107,23 @@ public sealed class IngestGrain(
             }
         }
 
-        await DeliverAsync(delivered);
+        await delivery.DeliverAsync(GrainFactory, logger);
         return results;
     }
 
-    private async Task DeliverAsync(Dictionary<string, List<LoggedEvent>> delivered)
-    {
-        try
-        {
-            await Task.WhenAll(delivered.Select(d => GrainFactory.GetGrain<IInstitutionGrain>(d.Key).Apply(d.Value)));
-        }
-        catch (Exception ex)
-        {
-            // The events are committed; the institution catches up from the log on its own.
-            logger.LogWarning(ex, "Handing committed events to {Count} institutions failed; they will catch up from the log", delivered.Count);
-        }
-    }
-
-    private PendingEvent ToEvent(EvaluationInput item, ValidItem valid)
+    private PendingEvent ToEvent(string source, EvaluationInput item, ValidItem valid)
     {
         var level = (byte)item.Level!.Value;
+        var reference = SourceNames.Qualify(source, item.Id!);
+
         // Only a 差评 is called back, so only its follow-up keeps the contact; any other rating's is not stored at all.
         var bad = FollowUpRules.IsBad(level);
-        var contactSealed = bad && item.RealName && item.Contact is { } contact ? sealer.Seal(contact, item.Id!) : null;
+        var contactSealed = bad && item.RealName && item.Contact is { } contact ? sealer.Seal(contact, reference) : null;
         var followUp = bad ? OpenFollowUp(new FollowUpOpening(
-            item.Id!, valid.Institution.Id, valid.Institution.CityCode, valid.ServiceItem.Code, valid.Channel, valid.ServiceItem.Domain,
+            reference, valid.Institution.Id, valid.Institution.CityCode, valid.ServiceItem.Code, valid.Channel, valid.ServiceItem.Domain,
             valid.Day, item.OccurredAt!.Value, level, item.Tags ?? [], item.Comment, item.RealName, contactSealed)) : null;
         return new(
-            DedupKey: DedupKeys.Of(item),
+            DedupKey: DedupKeys.Of(source, item),
             OpenKey: null,
             InstitutionId: valid.Institution.Id,
             Kind: LoggedEventKind.Evaluation,
@@ -141,19 +138,22 @@ public sealed class IngestGrain(
             Comment: item.Comment,
             RealName: item.RealName,
             ContactSealed: contactSealed,
-            OpensFollowUp: followUp);
+            OpensFollowUp: followUp,
+            Source: source,
+            ServiceRecordId: item.ServiceRecordId,
+            RecordKey: item.ServiceRecordId is { } record ? DedupKeys.RatingOf(valid.Institution.Id, record) : null);
     }
 
     /// <summary>Every 差评 opens a follow-up for the institution's city (SPEC 3.4), stored by the log with the rating.</summary>
     private StoredFollowUp OpenFollowUp(FollowUpOpening opening) => new(followUpRules.Open(opening, caseTime.GetUtcNow()), opening);
 
-    private PendingEvent ToEvent(ServiceRecordInput item, ValidItem valid)
+    private PendingEvent ToEvent(string source, ServiceRecordInput item, ValidItem valid)
     {
         var accepted = item.AcceptedAt!.Value;
         var completed = item.CompletedAt;
         return new PendingEvent(
-            DedupKey: DedupKeys.Of(item),
-            OpenKey: completed is null ? null : DedupKeys.OpenOf(item),
+            DedupKey: DedupKeys.Of(source, item),
+            OpenKey: completed is null ? null : DedupKeys.OpenOf(source, item),
             InstitutionId: valid.Institution.Id,
             Kind: completed is null ? LoggedEventKind.ServiceOpened : LoggedEventKind.ServiceCompleted,
             SourceId: item.Id!,
@@ -165,6 +165,8 @@ public sealed class IngestGrain(
             AcceptedAt: accepted,
             CompletedAt: completed,
             OnTime: completed is { } done && calendar.IsOnTime(accepted, done, valid.ServiceItem.TimeLimit),
-            HandlingHours: completed is { } end ? (end - accepted).TotalHours : 0);
+            HandlingHours: completed is { } end ? (end - accepted).TotalHours : 0,
+            Source: source,
+            RecordKey: completed is null ? null : DedupKeys.RatingOf(valid.Institution.Id, item.Id!));
     }
 }

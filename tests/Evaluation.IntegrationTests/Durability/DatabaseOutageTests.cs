@@ -51,7 +51,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
                 {
                     try
                     {
-                        foreach (var result in await ingest.IngestEvaluations(batch))
+                        foreach (var result in await ingest.IngestEvaluations(TestSources.Default, batch))
                         {
                             acknowledged.TryAdd(result.Id!, 0);
                         }

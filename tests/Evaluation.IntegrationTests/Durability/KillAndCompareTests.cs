@@ -59,7 +59,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
 
             var now = DateTimeOffset.UtcNow;
             var evaluations = traffic.Evaluations(150, now);
-            var results = await WithRetryAsync(() => ingest.IngestEvaluations(evaluations));
+            var results = await WithRetryAsync(() => ingest.IngestEvaluations(TestSources.Default, evaluations));
             for (var i = 0; i < results.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, results[i].Status);
@@ -79,7 +79,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             }
 
             var records = traffic.ServiceRecords(80, now);
-            var answers = await WithRetryAsync(() => ingest.IngestServiceRecords(records));
+            var answers = await WithRetryAsync(() => ingest.IngestServiceRecords(TestSources.Default, records));
             for (var i = 0; i < records.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, answers[i].Status);

@@ -38,7 +38,7 @@ public sealed class RepeatedKillsUnderLoadTests(PostgresDatabase database) : ICl
                 {
                     try
                     {
-                        foreach (var result in await ingest.IngestEvaluations(batch))
+                        foreach (var result in await ingest.IngestEvaluations(TestSources.Default, batch))
                         {
                             Assert.NotEqual(ItemStatus.Rejected, result.Status);
                             acknowledged.TryAdd(result.Id!, 0);

@@ -126,6 +126,41 @@ public sealed class IngestionRulesTests
         Assert.Equal(WorkingCalendar.ToLocalDate(Now.AddHours(-1)).ToDateOnly(), completed!.Day);
     }
 
+    [Fact]
+    public void A_source_outside_its_scope_is_rejected_naming_each_limit()
+    {
+        var other = Registry.Institutions.First(i => i.CityCode != Centre.CityCode && i.Channels.Count > 0);
+        var unused = Enum.GetValues<Channel>().First(c => c != Centre.Channels[0]);
+        var scoped = new IngestionRules(Registry, WorkingCalendar.Default, new SourceIdentity("kiosk", new SourceScope([Centre.CityCode], [], [Centre.Channels[0]])));
+
+        var errors = new List<FieldError>();
+        Assert.NotNull(scoped.Validate(Valid(), 0, Now, errors));
+        Assert.Empty(errors);
+
+        Assert.Null(scoped.Validate(Valid() with { InstitutionId = other.Id, ServiceItem = other.Services[0], Channel = Name(other.Channels[0]) }, 0, Now, errors));
+        Assert.Contains(errors, e => e.Field == "items[0].institutionId" && e.Message.Contains($"only for cities {Centre.CityCode}", StringComparison.Ordinal));
+
+        var byInstitution = new IngestionRules(Registry, WorkingCalendar.Default, new SourceIdentity("kiosk", new SourceScope([], [other.Id], [unused])));
+        errors.Clear();
+        Assert.Null(byInstitution.Validate(Valid(), 0, Now, errors));
+        Assert.Contains(errors, e => e.Field == "items[0].institutionId" && e.Message.Contains("only for institutions", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "items[0].channel" && e.Message.Contains("only on the channels", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_default_source_may_not_send_ids_that_read_as_another_sources()
+    {
+        AssertRejected(Valid() with { Id = "hotline:1" }, "items[0].id");
+        AssertAccepted(Valid() with { Id = "Hotline:1" });
+        AssertAccepted(Valid() with { Id = ":1" });
+        var errors = new List<FieldError>();
+        Assert.NotNull(new IngestionRules(Registry, WorkingCalendar.Default, new SourceIdentity("hotline", SourceScope.Any)).Validate(Valid() with { Id = "hotline:1" }, 0, Now, errors));
+    }
+
+    [Fact]
+    public void A_service_record_id_must_be_printable_and_bounded() =>
+        AssertRejected(Valid() with { ServiceRecordId = new string('x', IngestionRules.MaxIdLength + 1) }, "items[0].serviceRecordId");
+
     private static void AssertAccepted(EvaluationInput input)
     {
         var errors = new List<FieldError>();

@@ -220,4 +220,20 @@ public sealed class AggregationTests
         Events.Completed(Day.AddDays(-3), 2, hadOpen: false),
         Events.Rating(Day, 3),
     ];
+
+    [Fact]
+    public void A_source_exclusion_undoes_a_verified_rating_without_counting_an_upheld_appeal()
+    {
+        var rating = Events.Rating(Day, 1) with { Verified = true, RatedServiceDay = Day.AddDays(-1) };
+        var data = Events.Aggregate(rating, rating with { Kind = LoggedEventKind.EvaluationSourceExcluded, RatedServiceDay = null });
+
+        var tally = data.Tallies[Aggregation.KeyOf(rating)];
+        Assert.Equal(0, tally.Levels.Sum());
+        Assert.Equal(0, tally.Verified);
+        Assert.Equal(0, tally.FollowUps!.Upheld);
+        Assert.Equal(1, tally.FollowUps.Opened);
+
+        // The service stays rated: the rating named it, whatever became of the rating.
+        Assert.Equal(1, data.Tallies[Aggregation.KeyOf(rating with { Day = Day.AddDays(-1) })].RatedServices);
+    }
 }

@@ -31,13 +31,23 @@ internal static class Events
         switch (random.Next(10))
         {
             case < 4:
-                var rating = Rating(day, random.Next(1, 6), channel, domain);
+                // Some ratings name a known service record (verified), some of them one completed days before.
+                var verified = random.Next(3) == 0;
+                var rating = Rating(day, random.Next(1, 6), channel, domain) with
+                {
+                    Verified = verified,
+                    RatedServiceDay = verified && random.Next(2) == 0 ? day.AddDays(-random.Next(3)) : null,
+                };
                 ratings.Add(rating);
                 return rating;
             case < 5 when ratings.Count > 0:
                 var excluded = ratings[random.Next(ratings.Count)];
                 ratings.Remove(excluded);
-                return excluded with { Kind = LoggedEventKind.EvaluationExcluded };
+                return excluded with
+                {
+                    Kind = random.Next(2) == 0 ? LoggedEventKind.EvaluationExcluded : LoggedEventKind.EvaluationSourceExcluded,
+                    RatedServiceDay = null,
+                };
             case < 7:
                 return Opened(day, channel);
             default:

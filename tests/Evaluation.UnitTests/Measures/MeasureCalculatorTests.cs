@@ -187,8 +187,9 @@ public sealed class MeasureCalculatorTests
         Aggregation.Apply(data, Events.Completed(Today.AddDays(-1), 4, onTime: true));
         Aggregation.Apply(data, Events.Completed(Today, 4, onTime: false, hadOpen: false));
         Aggregation.Apply(data, Events.Completed(Today.AddDays(-10), 4, onTime: true, hadOpen: false));
-        Aggregation.Apply(data, Events.Rating(Today, 5));
-        Aggregation.Apply(data, Events.Rating(Today.AddDays(-3), 2));
+        // 一事一评: one rating names today's completion, one the completion of 10 days ago, one names none.
+        Aggregation.Apply(data, Events.Rating(Today, 5) with { Verified = true, RatedServiceDay = Today });
+        Aggregation.Apply(data, Events.Rating(Today.AddDays(-3), 2) with { Verified = true, RatedServiceDay = Today.AddDays(-10) });
         Aggregation.Apply(data, Events.Rating(Today.AddDays(-3), 2));
 
         var measures = Compute(data);
@@ -200,7 +201,9 @@ public sealed class MeasureCalculatorTests
         Assert.Equal(3, week.Completed);
         Assert.Equal(2, week.Opened);
         Assert.Equal(2.0 / 3, week.OnTimeRate!.Value, 12);
-        Assert.Equal(1.0, week.EvaluationRate!.Value, 12); // 3 ratings / 3 completions
+        Assert.Equal(1.0 / 3, week.EvaluationRate!.Value, 12); // of the 3 completions of the week, today's was rated
+        Assert.Equal(2, measures.Scores[Windows.Days7].Verified);
+        Assert.Equal(2.0 / 3, measures.Scores[Windows.Days7].VerifiedShare!.Value, 12);
         Assert.Equal(3.0 / 7, week.ThroughputPerDay, 12);
         Assert.InRange(week.HandlingP50Hours!.Value, 4 / 1.26, 4 * 1.26);
         Assert.InRange(week.HandlingP90Hours!.Value, 4 / 1.26, 4 * 1.26);
@@ -212,7 +215,7 @@ public sealed class MeasureCalculatorTests
 
         Assert.Equal(4, measures.Service[Windows.Days30].Completed);
         Assert.Equal(4.0 / 30, measures.Service[Windows.Days30].ThroughputPerDay, 12);
-        Assert.Equal(0.75, measures.Service[Windows.Days30].EvaluationRate!.Value, 12);
+        Assert.Equal(0.5, measures.Service[Windows.Days30].EvaluationRate!.Value, 12);
     }
 
     [Fact]

@@ -140,7 +140,10 @@ public sealed class ReportedTotalTests
             {
                 var e = Events.Random(random, today, ratings[member]) with { Position = ++positions[member] };
                 Aggregation.Apply(live[member], e);
-                changes[member].Changed(Aggregation.KeyOf(e));
+                foreach (var key in Aggregation.KeysOf(e))
+                {
+                    changes[member].Changed(key);
+                }
             }
 
             if (random.Next(15) == 0)
