@@ -157,7 +157,7 @@ public sealed class IngestionApiTests(RunningSystem system) : IClassFixture<Runn
             ["occurredAt"] = (occurredAt ?? DateTimeOffset.UtcNow.AddMinutes(-1)).ToOffset(TimeSpan.FromHours(8)).ToString("O"),
         };
 
-    private static JsonObject ServiceRecord(string id, Institution institution, DateTimeOffset acceptedAt, DateTimeOffset? completedAt)
+    internal static JsonObject ServiceRecord(string id, Institution institution, DateTimeOffset acceptedAt, DateTimeOffset? completedAt)
     {
         var record = new JsonObject
         {

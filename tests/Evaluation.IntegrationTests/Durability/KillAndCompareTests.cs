@@ -37,6 +37,11 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         var acknowledged = new HashSet<string>();
         var ingest = system.Grains.GetGrain<IIngestGrain>(0);
 
+        // A second source rates the services of the round before by their records (一事一评), under the same ids as
+        // the default source's ratings (ids are unique per source); its ratings are excluded by source late on.
+        var kiosk = new SourceIdentity("kiosk", SourceScope.Any);
+        IReadOnlyList<ServiceRecordInput> previousRecords = [];
+
         for (var round = 0; round < 24; round++)
         {
             if (round == 10)
@@ -63,7 +68,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             for (var i = 0; i < results.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, results[i].Status);
-                acknowledged.Add($"0:{results[i].Id}");
+                acknowledged.Add($"0:{SourceNames.Default}:{results[i].Id}");
                 if (evaluations[i].Level <= 2 && results[i].Status == ItemStatus.Accepted)
                 {
                     handling.Opened(results[i].Id!);
@@ -78,13 +83,37 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
                 await WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
             }
 
+            var named = previousRecords.Select((r, i) => evaluations[i % evaluations.Count] with
+            {
+                InstitutionId = r.InstitutionId, ServiceItem = r.ServiceItem, Channel = r.Channel, ServiceRecordId = r.Id,
+            }).ToList();
+            var kioskResults = await WithRetryAsync(() => ingest.IngestEvaluations(kiosk, named));
+            foreach (var result in kioskResults)
+            {
+                Assert.NotEqual(ItemStatus.Rejected, result.Status);
+                acknowledged.Add($"0:{kiosk.Name}:{result.Id}");
+            }
+
+            if (round == 20)
+            {
+                var sourceLog = system.Grains.GetGrain<ISourceLogGrain>(0);
+                var (from, to) = (DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+                var first = await WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
+                var again = await WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
+                Assert.True(first.Excluded > 0, "nothing of the kiosk was excluded");
+                Assert.Equal(0, again.Excluded);
+                Assert.Equal(first.Excluded + first.AlreadyExcluded, again.AlreadyExcluded);
+            }
+
             var records = traffic.ServiceRecords(80, now);
             var answers = await WithRetryAsync(() => ingest.IngestServiceRecords(TestSources.Default, records));
             for (var i = 0; i < records.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, answers[i].Status);
-                acknowledged.Add($"{(records[i].CompletedAt is null ? 1 : 2)}:{records[i].Id}");
+                acknowledged.Add($"{(records[i].CompletedAt is null ? 1 : 2)}:{SourceNames.Default}:{records[i].Id}");
             }
+
+            previousRecords = records;
         }
 
         // A month later the follow-ups nobody worked on, and the rectifications still open, are noted overdue.
@@ -105,6 +134,8 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
                 ("upheld", c => c.Upheld), ("dismissed", c => c.Dismissed), ("overdue", c => c.Overdue), ("rectification missed", c => c.RectifyMissed),
             },
             counter => Assert.True(counts.Sum(counter.Count) > 0, $"no follow-up was {counter.Name}"));
+        Assert.True(province.Tallies.Values.Sum(t => t.Verified) > 0, "no verified rating counts");
+        Assert.True(province.Tallies.Values.Sum(t => t.RatedServices) > 0, "no completed service was rated");
 
         var institutions = registry.Institutions;
         await AssertConvergesAsync(
@@ -168,14 +199,14 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT kind, source_id, count(*) FROM event_log WHERE kind IN (0, 1, 2) AND starts_with(source_id, $1) GROUP BY kind, source_id", connection);
+        await using var command = new NpgsqlCommand("SELECT kind, source, source_id, count(*) FROM event_log WHERE kind IN (0, 1, 2) AND starts_with(source_id, $1) GROUP BY kind, source, source_id", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = idPrefix });
         await using var reader = await command.ExecuteReaderAsync();
         var logged = new HashSet<string>();
         while (await reader.ReadAsync())
         {
-            Assert.Equal(1, reader.GetInt64(2));
-            logged.Add($"{reader.GetInt16(0)}:{reader.GetString(1)}");
+            Assert.Equal(1, reader.GetInt64(3));
+            logged.Add($"{reader.GetInt16(0)}:{reader.GetString(1)}:{reader.GetString(2)}");
         }
 
         // A re-sent open of an already completed record is acknowledged as a duplicate and never logged as open.

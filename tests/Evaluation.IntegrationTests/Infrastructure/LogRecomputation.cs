@@ -34,8 +34,9 @@ public static class LogRecomputation
         var result = new Dictionary<string, AggregateData>();
         AggregateData Of(string area) => result.TryGetValue(area, out var data) ? data : result[area] = new AggregateData();
 
-        // A rating counts once, and not at all once an upheld appeal excluded it (kind 3 repeats its level).
-        static string Rated(int level) => $"coalesce(sum(CASE l.kind WHEN 0 THEN 1 WHEN 3 THEN -1 END) FILTER (WHERE l.level = {level}), 0)";
+        // A rating counts once, and not at all once an upheld appeal (kind 3) or its source's exclusion (kind 10)
+        // excluded it; both repeat its level and verification.
+        static string Rated(int level) => $"coalesce(sum(CASE l.kind WHEN 0 THEN 1 WHEN 3 THEN -1 WHEN 10 THEN -1 END) FILTER (WHERE l.level = {level}), 0)";
         var tallies = $"""
             SELECT m.area, l.day, l.channel, l.domain,
                    {Rated(1)}, {Rated(2)}, {Rated(3)}, {Rated(4)}, {Rated(5)},
@@ -45,7 +46,8 @@ public static class LogRecomputation
                    count(*) FILTER (WHERE l.kind = 4), count(*) FILTER (WHERE l.kind = 4 AND l.on_time), count(*) FILTER (WHERE l.kind = 8),
                    count(*) FILTER (WHERE l.kind = 5), count(*) FILTER (WHERE l.kind = 5 AND l.on_time), count(*) FILTER (WHERE l.kind = 9),
                    count(*) FILTER (WHERE l.kind = 6), count(*) FILTER (WHERE l.kind = 3), count(*) FILTER (WHERE l.kind = 7),
-                   count(*) FILTER (WHERE l.kind IN (8, 9)) - count(*) FILTER (WHERE l.kind IN (4, 5, 6) AND l.had_open)
+                   count(*) FILTER (WHERE l.kind IN (8, 9)) - count(*) FILTER (WHERE l.kind IN (4, 5, 6) AND l.had_open),
+                   coalesce(sum(CASE l.kind WHEN 0 THEN 1 WHEN 3 THEN -1 WHEN 10 THEN -1 END) FILTER (WHERE l.verified), 0)
             FROM event_log l JOIN area_map m USING (institution_id)
             GROUP BY m.area, l.day, l.channel, l.domain
             """;
@@ -62,6 +64,7 @@ public static class LogRecomputation
                     Completed = reader.GetInt64(10),
                     CompletedOnTime = reader.GetInt64(11),
                     HandlingHoursSum = reader.GetDouble(12),
+                    Verified = reader.GetInt64(24),
 
                     // 差评 handling, written out from the kinds' meanings (a 差评 opens a follow-up; an upheld appeal is
                     // the exclusion; a step that ends a stage noted overdue takes it off the overdue count).
@@ -97,6 +100,23 @@ public static class LogRecomputation
                 var tally = Of(reader.GetString(0)).Tallies[key];
                 tally.HandlingHistogram ??= new long[HandlingHistogram.BucketCount];
                 tally.HandlingHistogram[HandlingHistogram.BucketOf(reader.GetDouble(4))]++;
+            }
+        }
+
+        // 评价率: a completed service is rated on its completion day, by the event (rating or completion) that made it so.
+        const string rated = """
+            SELECT m.area, l.rated_service_day, l.channel, l.domain, count(*)
+            FROM event_log l JOIN area_map m USING (institution_id) WHERE l.rated_service_day IS NOT NULL
+            GROUP BY m.area, l.rated_service_day, l.channel, l.domain
+            """;
+        await using (var command = new NpgsqlCommand(rated, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var key = new TallyKey(reader.GetFieldValue<DateOnly>(1), (Channel)reader.GetInt16(2), (IpDomain)reader.GetInt16(3));
+                var areaTallies = Of(reader.GetString(0)).Tallies;
+                (areaTallies.TryGetValue(key, out var tally) ? tally : areaTallies[key] = new Tally()).RatedServices = reader.GetInt64(4);
             }
         }
 
