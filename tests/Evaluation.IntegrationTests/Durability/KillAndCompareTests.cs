@@ -41,6 +41,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         // the default source's ratings (ids are unique per source); its ratings are excluded by source late on.
         var kiosk = new SourceIdentity("kiosk", SourceScope.Any);
         IReadOnlyList<ServiceRecordInput> previousRecords = [];
+        var mayBeLogged = new HashSet<string>();
 
         for (var round = 0; round < 24; round++)
         {
@@ -90,8 +91,10 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             var kioskResults = await WithRetryAsync(() => ingest.IngestEvaluations(kiosk, named));
             foreach (var result in kioskResults)
             {
+                // A duplicate here is a second rating of one record (一事一评), never logged, or a retry's answer for an
+                // item the failed attempt logged.
                 Assert.NotEqual(ItemStatus.Rejected, result.Status);
-                acknowledged.Add($"0:{kiosk.Name}:{result.Id}");
+                (result.Status == ItemStatus.Accepted ? acknowledged : mayBeLogged).Add($"0:{kiosk.Name}:{result.Id}");
             }
 
             if (round == 20)
@@ -120,7 +123,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         clock.Advance(TimeSpan.FromDays(30));
         await WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
 
-        await AssertEveryAcknowledgedItemLoggedOnceAsync(acknowledged, $"t{seed}-");
+        await AssertEveryAcknowledgedItemLoggedOnceAsync(acknowledged, mayBeLogged, $"t{seed}-");
         Assert.True(handling.StepsTaken > 100, $"only {handling.StepsTaken} follow-up steps were taken");
         await AssertFollowUpsAgreeWithTheLogAsync();
 
@@ -195,7 +198,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         }
     }
 
-    private async Task AssertEveryAcknowledgedItemLoggedOnceAsync(HashSet<string> acknowledged, string idPrefix)
+    private async Task AssertEveryAcknowledgedItemLoggedOnceAsync(HashSet<string> acknowledged, HashSet<string> mayBeLogged, string idPrefix)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
@@ -212,7 +215,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         // A re-sent open of an already completed record is acknowledged as a duplicate and never logged as open.
         var missing = acknowledged.Where(a => !logged.Contains(a) && !(a.StartsWith("1:", StringComparison.Ordinal) && logged.Contains("2:" + a[2..]))).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged items are not in the log, e.g. {string.Join(", ", missing.Take(5))}");
-        Assert.True(logged.IsSubsetOf(acknowledged), "the log holds items that were never acknowledged");
+        Assert.True(logged.IsSubsetOf(acknowledged.Union(mayBeLogged)), "the log holds items that were never acknowledged");
     }
 
     private async Task AssertConvergesAsync(string what, Dictionary<string, string> areaOfInstitution, Func<string, Task<AggregateData>> read)
