@@ -317,17 +317,21 @@ public static class Aggregation
     private static void RemoveIfEmpty<TKey>(Dictionary<TKey, Tally> total, TKey key, Tally tally)
         where TKey : notnull
     {
-        if (tally.Opened == 0
-            && tally.Completed == 0
-            && tally.CompletedOnTime == 0
-            && tally.HandlingHoursSum == 0
-            && !tally.Levels.AsSpan().ContainsAnyExcept(0)
-            && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
-            && FollowUpTally.IsEmpty(tally.FollowUps))
+        if (IsEmpty(tally))
         {
             total.Remove(key);
         }
     }
+
+    /// <summary>Whether every counter of the tally is zero: it says nothing happened.</summary>
+    internal static bool IsEmpty(Tally tally) =>
+        tally.Opened == 0
+        && tally.Completed == 0
+        && tally.CompletedOnTime == 0
+        && tally.HandlingHoursSum == 0
+        && !tally.Levels.AsSpan().ContainsAnyExcept(0)
+        && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
+        && FollowUpTally.IsEmpty(tally.FollowUps);
 
     private static bool SameCounts(Tally a, Tally b) =>
         a.Opened == b.Opened
