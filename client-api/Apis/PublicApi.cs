@@ -35,6 +35,7 @@ public static class PublicApi
         api.MapGet("/institutions/{id}/rectification", GetInstitutionRectification)
             .WithSummary("One institution's 整改公示, the same shape as the city's.");
         api.MapGet("/service-items", GetServiceItems).WithSummary("The province's service-item list (事项清单) with time limits.");
+        MapBreakdowns(api);
     }
 
     private static async Task<Ok<AreaDto>> GetProvince(PublicQueries queries) => TypedResults.Ok(await queries.Province());
@@ -44,25 +45,55 @@ public static class PublicApi
     private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetCity(string code, PublicQueries queries) =>
         await queries.City(code) is { } city
             ? TypedResults.Ok(city)
-            : NotFound($"No prefecture city has the code '{code}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.");
+            : NotFound(NoSuch(AreaScope.City, code));
 
     private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetCounty(string code, PublicQueries queries) =>
         await queries.County(code) is { } county
             ? TypedResults.Ok(county)
-            : NotFound($"No county-level division has the code '{code}'; codes are GB/T 2260, e.g. 440106 for Tianhe.");
+            : NotFound(NoSuch(AreaScope.County, code));
 
-    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetRegion(string region, PublicQueries queries)
+    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetRegion(string region, PublicQueries queries) =>
+        PublicQueries.TryParseRegion(region, out var parsed)
+            ? TypedResults.Ok(await queries.Region(parsed))
+            : NotFound(NoSuch(AreaScope.Region, region));
+
+    /// <summary>
+    /// <c>/service-items</c> and <c>/channels</c> of an institution or of every kind of area: the measures per service
+    /// item (with the worst items ranked) and per channel and IP domain, over every window.
+    /// </summary>
+    private static void MapBreakdowns(RouteGroupBuilder api)
     {
-        foreach (var candidate in Enum.GetValues<Region>())
+        foreach (var (scope, path) in new[]
         {
-            if (MeasuresDto.EnumName(candidate) == region)
-            {
-                return TypedResults.Ok(await queries.Region(candidate));
-            }
-        }
+            (AreaScope.Institution, "/institutions/{key}"), (AreaScope.City, "/cities/{key}"), (AreaScope.County, "/counties/{key}"),
+            (AreaScope.Region, "/regions/{key}"), (AreaScope.Province, "/province"),
+        })
+        {
+            var what = scope == AreaScope.Institution ? "institution" : MeasuresDto.EnumName(scope);
 
-        return NotFound($"No region is called '{region}'; the plan's regions are pearl-river-delta, east, west and north.");
+            api.MapGet($"{path}/service-items", async Task<Results<Ok<ServiceItemsDto>, ProblemHttpResult>> (HttpContext context, PublicQueries queries) =>
+                    Found(await queries.ServiceItemMeasures(scope, KeyOf(context)), scope, KeyOf(context)))
+                .WithSummary($"The {what}'s measures per service item (事项) over every window, and its worst items (smoothed 30-day score; too few ratings: unranked).");
+            api.MapGet($"{path}/channels", async Task<Results<Ok<ChannelsDto>, ProblemHttpResult>> (HttpContext context, PublicQueries queries) =>
+                    Found(await queries.ChannelMeasures(scope, KeyOf(context)), scope, KeyOf(context)))
+                .WithSummary($"The {what}'s measures per channel and per IP domain over every window.");
+        }
     }
+
+    /// <summary>The institution id, division code or region word of the path; the province's code on the province's paths, which name none.</summary>
+    private static string KeyOf(HttpContext context) => context.GetRouteValue("key") as string ?? PublicQueries.ProvinceCode;
+
+    private static Results<Ok<T>, ProblemHttpResult> Found<T>(T? answer, AreaScope scope, string key)
+        where T : class =>
+        answer is not null ? TypedResults.Ok(answer) : NotFound(NoSuch(scope, key));
+
+    private static string NoSuch(AreaScope scope, string key) => scope switch
+    {
+        AreaScope.Institution => $"No institution has the id '{key}'.",
+        AreaScope.City => $"No prefecture city has the code '{key}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.",
+        AreaScope.County => $"No county-level division has the code '{key}'; codes are GB/T 2260, e.g. 440106 for Tianhe.",
+        _ => $"No region is called '{key}'; the plan's regions are pearl-river-delta, east, west and north.",
+    };
 
     private static async Task<Results<Ok<PageDto<InstitutionSummaryDto>>, ProblemHttpResult>> SearchInstitutions(
         PublicQueries queries, string? city, string? county, string? kind, string? service, string? q, int? page, int? pageSize)
@@ -92,15 +123,15 @@ public static class PublicApi
     }
 
     private static async Task<Results<Ok<InstitutionDetailDto>, ProblemHttpResult>> GetInstitution(string id, PublicQueries queries) =>
-        await queries.Institution(id) is { } institution ? TypedResults.Ok(institution) : NotFound($"No institution has the id '{id}'.");
+        await queries.Institution(id) is { } institution ? TypedResults.Ok(institution) : NotFound(NoSuch(AreaScope.Institution, id));
 
     private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetCityRectification(string code, PublicQueries queries) =>
         await queries.CityRectification(code) is { } notice
             ? TypedResults.Ok(notice)
-            : NotFound($"No prefecture city has the code '{code}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.");
+            : NotFound(NoSuch(AreaScope.City, code));
 
     private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetInstitutionRectification(string id, PublicQueries queries) =>
-        await queries.InstitutionRectification(id) is { } notice ? TypedResults.Ok(notice) : NotFound($"No institution has the id '{id}'.");
+        await queries.InstitutionRectification(id) is { } notice ? TypedResults.Ok(notice) : NotFound(NoSuch(AreaScope.Institution, id));
 
     private static async Task<Ok<PageDto<ServiceItemDto>>> GetServiceItems(PublicQueries queries)
     {

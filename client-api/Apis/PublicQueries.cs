@@ -2,9 +2,20 @@ using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Microsoft.Extensions.Caching.Memory;
+using AreaBreakdowns = Evaluation.Contracts.Measures.AreaBreakdowns;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
 
 namespace Evaluation.ClientApi.Apis;
+
+/// <summary>What a breakdown read is about: an institution or one kind of area.</summary>
+public enum AreaScope
+{
+    Institution,
+    City,
+    County,
+    Region,
+    Province,
+}
 
 /// <summary>
 /// The public reads as the JSON API and the public portal both see them, so a figure on a page is always the
@@ -122,6 +133,43 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
         return RectificationDto.Publish(notice, await ServiceItemsByCode());
     }
 
+    /// <summary>
+    /// The measures per channel, domain and service item of the institution or area of that kind named by
+    /// <paramref name="key"/> (id, division code or region word; ignored for the province), or null when there is none.
+    /// </summary>
+    private async Task<AreaBreakdowns?> Breakdowns(AreaScope scope, string key)
+    {
+        switch (scope)
+        {
+            case AreaScope.Institution:
+                return await FromRegistry($"institution:{key}", () => Directory.Find(key)) is null
+                    ? null
+                    : await cluster.GetGrain<IInstitutionGrain>(key).GetBreakdowns();
+            case AreaScope.City:
+                return (await Divisions()).Any(d => d.Code == key && d.Level == DivisionLevel.City)
+                    ? await cluster.GetGrain<ICityGrain>(key).GetBreakdowns()
+                    : null;
+            case AreaScope.County:
+                return (await Divisions()).FirstOrDefault(d => d.Code == key && d.Level == DivisionLevel.County) is { ParentCode: { } city }
+                    ? await cluster.GetGrain<ICityGrain>(city).GetCountyBreakdowns(key)
+                    : null;
+            case AreaScope.Region:
+                return TryParseRegion(key, out var region)
+                    ? await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionBreakdowns(region)
+                    : null;
+            default:
+                return await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetBreakdowns();
+        }
+    }
+
+    /// <summary>The measures per service item of an institution or area, or null when there is none (see <see cref="Breakdowns"/>).</summary>
+    public async Task<ServiceItemsDto?> ServiceItemMeasures(AreaScope scope, string key) =>
+        await Breakdowns(scope, key) is { } b ? ServiceItemsDto.From(key, b, await ServiceItemList()) : null;
+
+    /// <summary>The measures per channel and IP domain of an institution or area, or null when there is none.</summary>
+    public async Task<ChannelsDto?> ChannelMeasures(AreaScope scope, string key) =>
+        await Breakdowns(scope, key) is { } b ? ChannelsDto.From(key, b) : null;
+
     public async Task<IReadOnlyList<ServiceItemDto>> ServiceItems() =>
         [.. (await ServiceItemList()).Select(ServiceItemDto.From)];
 
@@ -139,18 +187,24 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
         });
 
     /// <summary>The kind named by its contract word (e.g. <c>info-outlet</c>); false for any other word.</summary>
-    public static bool TryParseKind(string word, out InstitutionKind kind)
+    public static bool TryParseKind(string word, out InstitutionKind kind) => TryParse(word, out kind);
+
+    /// <summary>The region named by its contract word (e.g. <c>pearl-river-delta</c>); false for any other word.</summary>
+    public static bool TryParseRegion(string word, out Region region) => TryParse(word, out region);
+
+    private static bool TryParse<TEnum>(string word, out TEnum value)
+        where TEnum : struct, Enum
     {
-        foreach (var candidate in Enum.GetValues<InstitutionKind>())
+        foreach (var candidate in Enum.GetValues<TEnum>())
         {
             if (MeasuresDto.EnumName(candidate) == word)
             {
-                kind = candidate;
+                value = candidate;
                 return true;
             }
         }
 
-        kind = default;
+        value = default;
         return false;
     }
 

@@ -182,3 +182,66 @@ public static class RegionNames
         _ => "Northern Guangdong",
     };
 }
+
+/// <summary>The service measures of one part of an area for one window: those of the area without the backlog, which is kept per area only.</summary>
+public sealed record PartServiceDto(
+    long Completed,
+    long Opened,
+    double? OnTimeRate,
+    double? HandlingP50Hours,
+    double? HandlingP90Hours,
+    double? EvaluationRate,
+    double ThroughputPerDay)
+{
+    public static IReadOnlyDictionary<string, PartServiceDto> ByWindow(BreakdownMeasures m) => m.Service.ToDictionary(
+        w => w.Key,
+        w => new PartServiceDto(w.Value.Completed, w.Value.Opened, w.Value.OnTimeRate, w.Value.HandlingP50Hours, w.Value.HandlingP90Hours, w.Value.EvaluationRate, w.Value.ThroughputPerDay));
+}
+
+/// <summary>One service item (事项) of an area: its scores, service and 差评 handling keyed by window like the area's.</summary>
+public sealed record ServiceItemMeasuresDto(
+    string ServiceItem,
+    string? Name,
+    IpDomain? Domain,
+    IReadOnlyDictionary<string, ScoreView> Scores,
+    IReadOnlyDictionary<string, PartServiceDto> Service,
+    IReadOnlyDictionary<string, HandlingView> Handling);
+
+/// <summary>
+/// <c>GET …/service-items</c>: the area's items with ratings or services in the last 90 days, in the 事项清单's order,
+/// and <see cref="Worst"/>: the items from the worst smoothed 30-day score, those with too few ratings last and unranked.
+/// </summary>
+public sealed record ServiceItemsDto(string Code, DateTimeOffset AsOf, IReadOnlyList<ServiceItemMeasuresDto> Items, IReadOnlyList<RankingEntry> Worst)
+{
+    public static ServiceItemsDto From(string code, AreaBreakdowns b, IReadOnlyList<ServiceItem> catalog)
+    {
+        var order = catalog.Select((item, i) => (item, i)).ToDictionary(x => x.item.Code, x => x.i);
+        var items = b.ByServiceItem
+            .OrderBy(p => order.GetValueOrDefault(p.Key, int.MaxValue))
+            .ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p =>
+            {
+                var item = order.TryGetValue(p.Key, out var i) ? catalog[i] : null;
+                return new ServiceItemMeasuresDto(p.Key, item?.Name, item?.Domain, p.Value.Scores, PartServiceDto.ByWindow(p.Value), p.Value.Handling);
+            })
+            .ToList();
+        return new ServiceItemsDto(code, b.AsOf, items, b.WorstServiceItems);
+    }
+}
+
+/// <summary>One channel or IP domain of an area (<see cref="Part"/> is its contract word), keyed by window like the area's measures.</summary>
+public sealed record PartMeasuresDto(
+    string Part,
+    IReadOnlyDictionary<string, ScoreView> Scores,
+    IReadOnlyDictionary<string, PartServiceDto> Service,
+    IReadOnlyDictionary<string, HandlingView> Handling);
+
+/// <summary><c>GET …/channels</c>: the area's measures per channel and per IP domain over every window.</summary>
+public sealed record ChannelsDto(string Code, DateTimeOffset AsOf, IReadOnlyList<PartMeasuresDto> Channels, IReadOnlyList<PartMeasuresDto> Domains)
+{
+    public static ChannelsDto From(string code, AreaBreakdowns b) => new(code, b.AsOf, Parts(b.ByChannel), Parts(b.ByDomain));
+
+    private static List<PartMeasuresDto> Parts<TEnum>(IReadOnlyDictionary<TEnum, BreakdownMeasures> parts)
+        where TEnum : struct, Enum =>
+        [.. parts.OrderBy(p => p.Key).Select(p => new PartMeasuresDto(MeasuresDto.EnumName(p.Key), p.Value.Scores, PartServiceDto.ByWindow(p.Value), p.Value.Handling))];
+}

@@ -1,5 +1,6 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using MeasureWindows = Evaluation.Contracts.Measures.Windows;
@@ -14,10 +15,17 @@ public sealed class IndexModel(PublicQueries queries) : PageModel
 
     public IReadOnlyList<(AreaDto City, RankingEntry? Ranking)> Cities { get; private set; } = [];
 
+    /// <summary>The plan's four regions, each the sum of its cities.</summary>
+    public IReadOnlyList<AreaDto> Regions { get; private set; } = [];
+
+    public ServiceItemsDto ServiceItems { get; private set; } = null!;
+
     public async Task OnGetAsync()
     {
         Province = await queries.Province();
         Cities = RankCities(await queries.Cities());
+        Regions = await Task.WhenAll(Enum.GetValues<Region>().Select(queries.Region));
+        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.Province, PublicQueries.ProvinceCode))!;
     }
 
     /// <summary>Cities by smoothed 30-day score, best first; cities without a score come last.</summary>

@@ -14,6 +14,8 @@ public sealed class CityModel(PublicQueries queries) : PageModel
 
     public IReadOnlyList<IGrouping<string, RankingEntry>> PeerGroups { get; private set; } = [];
 
+    public ServiceItemsDto ServiceItems { get; private set; } = null!;
+
     public async Task<IActionResult> OnGetAsync(string code)
     {
         if (await queries.City(code) is not { } city)
@@ -23,6 +25,7 @@ public sealed class CityModel(PublicQueries queries) : PageModel
 
         City = city;
         PeerGroups = GroupByPeers(city);
+        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.City, code))!;
         return Page();
     }
 

@@ -11,6 +11,8 @@ public sealed class CountyModel(PublicQueries queries) : PageModel
 {
     public AreaDto County { get; private set; } = null!;
 
+    public ServiceItemsDto ServiceItems { get; private set; } = null!;
+
     public string CityCode { get; private set; } = "";
 
     public string? CityName { get; private set; }
@@ -23,6 +25,7 @@ public sealed class CountyModel(PublicQueries queries) : PageModel
         }
 
         County = county;
+        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.County, code))!;
         var divisions = await queries.Divisions();
         CityCode = divisions.First(d => d.Code == code).ParentCode!;
         CityName = divisions.FirstOrDefault(d => d.Code == CityCode)?.Name;

@@ -13,6 +13,8 @@ public sealed class DetailModel(PublicQueries queries) : PageModel
 
     public RectificationDto Rectification { get; private set; } = null!;
 
+    public ServiceItemsDto ServiceItems { get; private set; } = null!;
+
     public IReadOnlyDictionary<string, string> DivisionNames { get; private set; } = new Dictionary<string, string>();
 
     public async Task<IActionResult> OnGetAsync(string id)
@@ -24,6 +26,7 @@ public sealed class DetailModel(PublicQueries queries) : PageModel
 
         Institution = institution;
         Rectification = (await queries.InstitutionRectification(id))!;
+        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.Institution, id))!;
         DivisionNames = (await queries.Divisions()).ToDictionary(d => d.Code, d => d.Name);
         return Page();
     }

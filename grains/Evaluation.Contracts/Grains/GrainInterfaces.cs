@@ -27,6 +27,10 @@ public interface IInstitutionGrain : IGrainWithStringKey
     [Alias("GetMeasures")]
     Task<AreaMeasures> GetMeasures();
 
+    /// <summary>The measures per channel, IP domain and service item over every window.</summary>
+    [Alias("GetBreakdowns")]
+    Task<AreaBreakdowns> GetBreakdowns();
+
     /// <summary>
     /// The raw state and the log position it reflects, for roll-up and for checking against the log.
     /// Interleaves so a city rebuilding itself never waits on an institution that is reporting to it.
@@ -61,6 +65,14 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetCountyMeasures")]
     Task<AreaMeasures> GetCountyMeasures(string countyCode);
 
+    /// <summary>The city's measures per channel, IP domain and service item, and its worst service items.</summary>
+    [Alias("GetBreakdowns")]
+    Task<AreaBreakdowns> GetBreakdowns();
+
+    /// <summary>The same breakdowns for one county of the city.</summary>
+    [Alias("GetCountyBreakdowns")]
+    Task<AreaBreakdowns> GetCountyBreakdowns(string countyCode);
+
     /// <summary>The latest aggregate of each institution of the city, by institution id, for detection.</summary>
     [Alias("GetInstitutionAggregates"), AlwaysInterleave]
     Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
@@ -86,6 +98,14 @@ public interface IProvinceGrain : IGrainWithStringKey
     /// <summary>The measures of one of the plan's regions: the sum of its cities.</summary>
     [Alias("GetRegionMeasures")]
     Task<AreaMeasures> GetRegionMeasures(Region region);
+
+    /// <summary>The province's measures per channel, IP domain and service item, and its worst service items.</summary>
+    [Alias("GetBreakdowns")]
+    Task<AreaBreakdowns> GetBreakdowns();
+
+    /// <summary>The same breakdowns for one of the plan's regions.</summary>
+    [Alias("GetRegionBreakdowns")]
+    Task<AreaBreakdowns> GetRegionBreakdowns(Region region);
 
     /// <summary>The mean levels of the peer groups (kind within region, and whole regions) over the last 30 days.</summary>
     [Alias("GetPeerPriors"), AlwaysInterleave]

@@ -140,3 +140,26 @@ public sealed record PlanTargetView(
     [property: Id(5)] DateOnly Due,
     [property: Id(6)] TargetStatus Status,
     [property: Id(7)] string Detail);
+
+/// <summary>
+/// The measures of one part of an area (a channel, an IP domain, a service item) by window, with the formulas of the
+/// area's own. The service measures' backlog is 0 here: the backlog is an area's current state and is not kept per part.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("BreakdownMeasures")]
+public sealed record BreakdownMeasures(
+    [property: Id(0)] IReadOnlyDictionary<string, ScoreView> Scores,
+    [property: Id(1)] IReadOnlyDictionary<string, ServiceView> Service,
+    [property: Id(2)] IReadOnlyDictionary<string, HandlingView> Handling);
+
+/// <summary>
+/// An institution's or area's measures per channel, per IP domain and per service item (事项) over every window
+/// (SPEC 2.6), and its service items from the worst: ranked ones by smoothed 30-day score, lowest first, then the ones
+/// with too few ratings ("not enough ratings", unranked).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AreaBreakdowns")]
+public sealed record AreaBreakdowns(
+    [property: Id(0)] DateTimeOffset AsOf,
+    [property: Id(1)] IReadOnlyDictionary<Channel, BreakdownMeasures> ByChannel,
+    [property: Id(2)] IReadOnlyDictionary<IpDomain, BreakdownMeasures> ByDomain,
+    [property: Id(3)] IReadOnlyDictionary<string, BreakdownMeasures> ByServiceItem,
+    [property: Id(4)] IReadOnlyList<RankingEntry> WorstServiceItems);

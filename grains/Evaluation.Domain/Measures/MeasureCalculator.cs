@@ -33,70 +33,167 @@ public static class MeasureCalculator
 
     private const double Z975 = 1.959963984540054;
 
+    /// <summary>The window service items are ranked on (<see cref="AreaBreakdowns.WorstServiceItems"/>), as areas are.</summary>
+    public const string ServiceItemRankingWindow = Windows.Days30;
+
+    /// <summary>The peer group every service item of an area is ranked in: they are all judged against one another.</summary>
+    public const string ServiceItemPeerGroup = "service-items";
+
+    private static readonly int LongestDays = Windows.All.Max(window => window.Days);
+
     public static AreaMeasures Compute(
         AggregateData data, DateTimeOffset asOf, DateOnly today, PeerPrior? prior, MeasureSettings settings)
     {
-        var longest = Windows.All.Max(window => window.Days);
-        var breakdownDays = DaysOf(BreakdownWindow);
-
         // Each day of the longest window folded once; the windows and the daily series are sums of these.
-        var byAge = new Tally[longest];
-        for (var age = 0; age < longest; age++)
+        var byAge = new Tally[LongestDays];
+        for (var age = 0; age < LongestDays; age++)
         {
             byAge[age] = new Tally();
         }
 
-        var byChannel = new Dictionary<Channel, Tally>();
-        var byDomain = new Dictionary<IpDomain, Tally>();
         foreach (var (key, tally) in data.Tallies)
         {
             // Negative ages are the next Shanghai day, reachable through the five minutes of allowed clock skew.
             var age = today.DayNumber - key.Day.DayNumber;
-            if (age < 0 || age >= longest)
+            if (age >= 0 && age < LongestDays)
             {
-                continue;
-            }
-
-            Aggregation.AddTally(byAge[age], tally);
-            if (age < breakdownDays)
-            {
-                Aggregation.AddTally(Aggregation.TallyFor(byChannel, key.Channel), tally);
-                Aggregation.AddTally(Aggregation.TallyFor(byDomain, key.Domain), tally);
+                Aggregation.AddTally(byAge[age], tally);
             }
         }
 
-        var scores = new Dictionary<string, ScoreView>();
-        var service = new Dictionary<string, ServiceView>();
-        var handling = new Dictionary<string, HandlingView>();
-        foreach (var (name, days) in Windows.All)
+        var windows = new Tally[Windows.All.Count];
+        for (var i = 0; i < windows.Length; i++)
         {
-            var window = new Tally();
-            for (var age = 0; age < days; age++)
+            windows[i] = new Tally();
+            for (var age = 0; age < Windows.All[i].Days; age++)
             {
-                Aggregation.AddTally(window, byAge[age]);
+                Aggregation.AddTally(windows[i], byAge[age]);
             }
-
-            scores[name] = Score(window, prior, settings, settings.MinSampleFor(name));
-            service[name] = Service(window, days, data.Backlog);
-            handling[name] = Handling(window.FollowUps);
         }
 
-        var breakdownMinSample = settings.MinSampleFor(BreakdownWindow);
-        var daily = Enumerable.Range(0, longest)
-            .Select(offset => longest - 1 - offset)
+        var whole = Measure(windows, prior, settings, data.Backlog);
+        var daily = Enumerable.Range(0, LongestDays)
+            .Select(offset => LongestDays - 1 - offset)
             .Select(age => Daily(today.AddDays(-age), byAge[age]))
             .ToList();
 
         return new AreaMeasures(
             asOf,
-            scores,
-            service,
-            byChannel.ToDictionary(pair => pair.Key, pair => Score(pair.Value, prior, settings, breakdownMinSample)),
-            byDomain.ToDictionary(pair => pair.Key, pair => Score(pair.Value, prior, settings, breakdownMinSample)),
+            whole.Scores,
+            whole.Service,
+            BreakdownScores(FoldWindows(data.Tallies, key => key.Day, key => key.Channel, today), prior, settings),
+            BreakdownScores(FoldWindows(data.Tallies, key => key.Day, key => key.Domain, today), prior, settings),
             daily)
         {
-            Handling = handling,
+            Handling = whole.Handling,
         };
+    }
+
+    /// <summary>
+    /// The measures per channel, per IP domain and per service item over every window, with the formulas and the
+    /// prior of the area's own measures, and the area's service items from the worst (<see cref="Rankings.WorstFirst"/>).
+    /// </summary>
+    /// <param name="nameOf">The name the ranking shows for an item code; an item without one is shown by its code.</param>
+    public static AreaBreakdowns Breakdowns(
+        AggregateData data,
+        DateTimeOffset asOf,
+        DateOnly today,
+        PeerPrior? prior,
+        MeasureSettings settings,
+        Func<string, string?> nameOf)
+    {
+        var items = MeasureParts(FoldWindows(data.ServiceItems, key => key.Day, key => key.ServiceItem, today), prior, settings);
+        var candidates = items.Select(item => new RankingCandidate(
+            item.Key, nameOf(item.Key) ?? item.Key, ServiceItemPeerGroup, item.Value.Scores[ServiceItemRankingWindow]));
+        return new AreaBreakdowns(
+            asOf,
+            MeasureParts(FoldWindows(data.Tallies, key => key.Day, key => key.Channel, today), prior, settings),
+            MeasureParts(FoldWindows(data.Tallies, key => key.Day, key => key.Domain, today), prior, settings),
+            items,
+            Rankings.WorstFirst(candidates));
+    }
+
+    /// <summary>
+    /// The tallies of each part (channel, domain, item) summed into one tally per window of <see cref="Windows.All"/>,
+    /// in its order; parts with nothing in the longest window are left out.
+    /// </summary>
+    private static Dictionary<TPart, Tally[]> FoldWindows<TKey, TPart>(
+        Dictionary<TKey, Tally> tallies, Func<TKey, DateOnly> dayOf, Func<TKey, TPart> partOf, DateOnly today)
+        where TKey : notnull
+        where TPart : notnull
+    {
+        var parts = new Dictionary<TPart, Tally[]>();
+        foreach (var (key, tally) in tallies)
+        {
+            var age = today.DayNumber - dayOf(key).DayNumber;
+            if (age < 0 || age >= LongestDays)
+            {
+                continue;
+            }
+
+            var part = partOf(key);
+            if (!parts.TryGetValue(part, out var windows))
+            {
+                windows = [.. Windows.All.Select(_ => new Tally())];
+                parts[part] = windows;
+            }
+
+            for (var i = 0; i < windows.Length; i++)
+            {
+                if (age < Windows.All[i].Days)
+                {
+                    Aggregation.AddTally(windows[i], tally);
+                }
+            }
+        }
+
+        return parts;
+    }
+
+    /// <summary>Scores, service and 差评 handling of each window, from one tally per window of <see cref="Windows.All"/>.</summary>
+    private static BreakdownMeasures Measure(Tally[] windows, PeerPrior? prior, MeasureSettings settings, long backlog)
+    {
+        var scores = new Dictionary<string, ScoreView>();
+        var service = new Dictionary<string, ServiceView>();
+        var handling = new Dictionary<string, HandlingView>();
+        for (var i = 0; i < windows.Length; i++)
+        {
+            var (name, days) = Windows.All[i];
+            scores[name] = Score(windows[i], prior, settings, settings.MinSampleFor(name));
+            service[name] = Service(windows[i], days, backlog);
+            handling[name] = Handling(windows[i].FollowUps);
+        }
+
+        return new BreakdownMeasures(scores, service, handling);
+    }
+
+    // A part keeps no backlog of its own (see BreakdownMeasures).
+    private static Dictionary<TPart, BreakdownMeasures> MeasureParts<TPart>(Dictionary<TPart, Tally[]> parts, PeerPrior? prior, MeasureSettings settings)
+        where TPart : notnull =>
+        parts.ToDictionary(part => part.Key, part => Measure(part.Value, prior, settings, backlog: 0));
+
+    /// <summary>The score of each part on <see cref="BreakdownWindow"/>, as <see cref="AreaMeasures.ByChannel"/> and <see cref="AreaMeasures.ByDomain"/> give it.</summary>
+    private static Dictionary<TPart, ScoreView> BreakdownScores<TPart>(Dictionary<TPart, Tally[]> parts, PeerPrior? prior, MeasureSettings settings)
+        where TPart : notnull
+    {
+        // Only the parts with something in the window, as before the other windows were given.
+        var window = IndexOf(BreakdownWindow);
+        return parts
+            .Where(part => !Aggregation.IsEmpty(part.Value[window]))
+            .ToDictionary(part => part.Key, part => Score(part.Value[window], prior, settings, settings.MinSampleFor(BreakdownWindow)));
+    }
+
+    private static int IndexOf(string window)
+    {
+        for (var i = 0; i < Windows.All.Count; i++)
+        {
+            if (Windows.All[i].Name == window)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(window), window, "Unknown window.");
     }
 
     /// <summary>
@@ -244,7 +341,5 @@ public static class MeasureCalculator
     private static double? GoodRate(long[] levels, long count) => Rate(levels[3] + levels[4], count);
 
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
-
-    private static int DaysOf(string window) => Windows.All.Single(w => w.Name == window).Days;
 
 }

@@ -48,6 +48,20 @@ public static class Rankings
         return entries;
     }
 
+    /// <summary>
+    /// The candidates of one peer group from the worst: the ranked ones by their rank in <see cref="Rank"/> from the
+    /// last (ties keep their shared rank), then the ones with too few ratings, unranked, largest sample first.
+    /// </summary>
+    public static IReadOnlyList<RankingEntry> WorstFirst(IEnumerable<RankingCandidate> candidates)
+    {
+        var entries = Rank(candidates);
+        return
+        [
+            .. entries.Where(e => e.Ranked).OrderByDescending(e => e.Rank),
+            .. entries.Where(e => !e.Ranked),
+        ];
+    }
+
     private static bool IsRanked(RankingCandidate candidate) =>
         candidate.Score is { Ranked: true, SmoothedScore: not null };
 

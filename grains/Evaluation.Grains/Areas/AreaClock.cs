@@ -1,6 +1,7 @@
 using Evaluation.Contracts.Measures;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Measures;
+using Evaluation.Domain.Registry;
 
 namespace Evaluation.Grains.Areas;
 
@@ -16,6 +17,14 @@ public static class AreaClock
     {
         var now = time.GetUtcNow();
         return MeasureCalculator.Compute(data, now, WorkingCalendar.ToLocalDate(now).ToDateOnly(), prior, MeasureSettings.Default);
+    }
+
+    /// <summary>The measures per channel, domain and service item, the items named as the registry names them.</summary>
+    public static AreaBreakdowns Breakdowns(AggregateData data, PeerPrior? prior, TimeProvider time, InstitutionRegistry registry)
+    {
+        var now = time.GetUtcNow();
+        return MeasureCalculator.Breakdowns(
+            data, now, WorkingCalendar.ToLocalDate(now).ToDateOnly(), prior, MeasureSettings.Default, code => registry.FindItem(code)?.Name);
     }
 
     /// <summary>The score rankings use: the 30-day window, smoothed toward the peer prior.</summary>

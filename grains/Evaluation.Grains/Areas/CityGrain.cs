@@ -21,6 +21,8 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     private readonly RecentValue<AreaMeasures> measures = new(time, timing.ViewLifetime);
     private readonly RecentValue<CityView> view = new(time, timing.ViewLifetime);
     private readonly RecentValues<string, AreaMeasures> counties = new(time, timing.ViewLifetime);
+    private readonly RecentValue<AreaBreakdowns> breakdowns = new(time, timing.ViewLifetime);
+    private readonly RecentValues<string, AreaBreakdowns> countyBreakdowns = new(time, timing.ViewLifetime);
     private long version;
     private bool unreported = true;
 
@@ -65,20 +67,35 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     public Task<CityView> GetView() => view.GetAsync(ComputeViewAsync);
 
     public Task<AreaMeasures> GetCountyMeasures(string countyCode) => counties.GetAsync(countyCode, async () =>
+        await MeasuresOfAsync(await CountyAsync(countyCode)));
+
+    public Task<AreaBreakdowns> GetBreakdowns() => breakdowns.GetAsync(() => BreakdownsOfAsync(Total()));
+
+    public Task<AreaBreakdowns> GetCountyBreakdowns(string countyCode) => countyBreakdowns.GetAsync(countyCode, async () =>
+        await BreakdownsOfAsync(await CountyAsync(countyCode)));
+
+    /// <summary>The sum of the institutions registered in one county of the city.</summary>
+    private async Task<AggregateData> CountyAsync(string countyCode)
     {
         var members = (await registry.GetAsync()).InstitutionsOf(Code).Where(i => i.CountyCode == countyCode)
             .Select(i => institutions.Total.Members.GetValueOrDefault(i.Id)).OfType<AggregateData>();
-        return await MeasuresOfAsync(Aggregation.Sum(members));
-    });
+        return Aggregation.Sum(members);
+    }
 
     private Task<AreaMeasures> ComputeMeasuresAsync() => MeasuresOfAsync(Total());
 
     /// <summary>The measures of a part of the city (or all of it), smoothed toward the city's region.</summary>
-    private async Task<AreaMeasures> MeasuresOfAsync(AggregateData data)
+    private async Task<AreaMeasures> MeasuresOfAsync(AggregateData data) => AreaClock.Compute(data, await PriorAsync(), time);
+
+    /// <summary>The breakdowns of a part of the city (or all of it), smoothed toward the city's region as its measures are.</summary>
+    private async Task<AreaBreakdowns> BreakdownsOfAsync(AggregateData data) =>
+        AreaClock.Breakdowns(data, await PriorAsync(), time, await registry.GetAsync());
+
+    private async Task<PeerPrior> PriorAsync()
     {
         var region = (await registry.GetAsync()).Divisions.RegionOf(Code);
         var priors = await GrainFactory.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
-        return AreaClock.Compute(data, region is { } r ? priors.For(r) : priors.Province, time);
+        return region is { } r ? priors.For(r) : priors.Province;
     }
 
     private async Task<CityView> ComputeViewAsync()

@@ -43,6 +43,8 @@ public sealed class InstitutionGrain(
     private PeerPriorCache? peerPrior;
     private AreaMeasures? measures;
     private (long Position, DateOnly Today, PeerPrior? Prior) measuresKey;
+    private AreaBreakdowns? breakdowns;
+    private (long Position, DateOnly Today, PeerPrior? Prior) breakdownsKey;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -87,15 +89,8 @@ public sealed class InstitutionGrain(
 
     public async Task<AreaMeasures> GetMeasures()
     {
-        var current = await registry.GetAsync();
-        PeerPrior? prior = null;
-        if (current.Find(Id) is { } institution)
-        {
-            peerPrior ??= new PeerPriorCache(GrainFactory, timing.PeerPriorLifetime);
-            prior = await peerPrior.GetAsync(institution.Kind, current.Divisions.Find(institution.CityCode)?.Region, time.GetUtcNow());
-        }
-
         // Reads far outnumber changes; recompute only when the events, the day or the prior moved on.
+        var prior = await PriorAsync();
         var key = (Position, AreaClock.Today(time), prior);
         if (measures is null || measuresKey != key)
         {
@@ -104,6 +99,32 @@ public sealed class InstitutionGrain(
         }
 
         return measures;
+    }
+
+    public async Task<AreaBreakdowns> GetBreakdowns()
+    {
+        var prior = await PriorAsync();
+        var key = (Position, AreaClock.Today(time), prior);
+        if (breakdowns is null || breakdownsKey != key)
+        {
+            breakdowns = AreaClock.Breakdowns(Aggregate, prior, time, await registry.GetAsync());
+            breakdownsKey = key;
+        }
+
+        return breakdowns;
+    }
+
+    /// <summary>The prior of the institution's peer group (kind within region); null when the registry does not know it.</summary>
+    private async Task<PeerPrior?> PriorAsync()
+    {
+        var current = await registry.GetAsync();
+        if (current.Find(Id) is not { } institution)
+        {
+            return null;
+        }
+
+        peerPrior ??= new PeerPriorCache(GrainFactory, timing.PeerPriorLifetime);
+        return await peerPrior.GetAsync(institution.Kind, current.Divisions.Find(institution.CityCode)?.Region, time.GetUtcNow());
     }
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
@@ -146,10 +167,7 @@ public sealed class InstitutionGrain(
         Aggregation.Apply(Aggregate, e);
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
-        foreach (var key in Aggregation.KeysOf(e))
-        {
-            unreported.Changed(key);
-        }
+        unreported.Changed(e);
     }
 
     /// <summary>
@@ -221,7 +239,9 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        unreported.Changed(Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays)));
+        var today = AreaClock.Today(time);
+        unreported.Changed(Aggregation.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
+        unreported.Changed(Aggregation.PruneServiceItemsBefore(Aggregate, MeasureSettings.Default.FirstRetainedServiceItemDay(today)));
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }

@@ -29,6 +29,8 @@ public sealed class ProvinceGrain(
     private readonly Dictionary<string, IReadOnlyDictionary<InstitutionKind, long[]>> recentLevels = [];
     private readonly RecentValue<ProvinceView> view = new(time, timing.ViewLifetime);
     private readonly RecentValues<Region, AreaMeasures> regions = new(time, timing.ViewLifetime);
+    private readonly RecentValue<AreaBreakdowns> breakdowns = new(time, timing.ViewLifetime);
+    private readonly RecentValues<Region, AreaBreakdowns> regionBreakdowns = new(time, timing.ViewLifetime);
     private PeerPriorTable? priors;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -63,11 +65,21 @@ public sealed class ProvinceGrain(
     public Task<ProvinceView> GetView() => view.GetAsync(ComputeViewAsync);
 
     public Task<AreaMeasures> GetRegionMeasures(Region region) => regions.GetAsync(region, async () =>
+        AreaClock.Compute(await RegionAsync(region), (await GetPeerPriors()).For(region), time));
+
+    public Task<AreaBreakdowns> GetBreakdowns() => breakdowns.GetAsync(async () =>
+        AreaClock.Breakdowns(Total(), (await GetPeerPriors()).Province, time, await registry.GetAsync()));
+
+    public Task<AreaBreakdowns> GetRegionBreakdowns(Region region) => regionBreakdowns.GetAsync(region, async () =>
+        AreaClock.Breakdowns(await RegionAsync(region), (await GetPeerPriors()).For(region), time, await registry.GetAsync()));
+
+    /// <summary>The sum of the cities of one of the plan's regions.</summary>
+    private async Task<AggregateData> RegionAsync(Region region)
     {
         var members = (await registry.GetAsync()).Divisions.Cities.Where(c => c.Region == region)
             .Select(c => cities.Members.GetValueOrDefault(c.Code)).OfType<AggregateData>();
-        return AreaClock.Compute(Aggregation.Sum(members), (await GetPeerPriors()).For(region), time);
-    });
+        return Aggregation.Sum(members);
+    }
 
     private async Task<ProvinceView> ComputeViewAsync()
     {

@@ -51,7 +51,7 @@ public sealed record PendingEvent(
     /// </summary>
     public LoggedEvent ToLogged(long position, bool hadOpen, bool verified, DateOnly? ratedServiceDay) =>
         new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue,
-            Verified: verified, RatedServiceDay: ratedServiceDay);
+            Verified: verified, RatedServiceDay: ratedServiceDay, ServiceItem: ServiceItem);
 
     /// <summary>The follow-up this event opens or saves, if any.</summary>
     public string? FollowUpId => OpensFollowUp?.FollowUp.Id ?? SavesFollowUp?.Id;

@@ -118,7 +118,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
 
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day
+               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
@@ -275,7 +275,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 reader.GetDouble(7),
                 reader.GetBoolean(8),
                 Verified: reader.GetBoolean(9),
-                RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10)));
+                RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
+                ServiceItem: reader.GetString(11)));
         }
 
         return events;

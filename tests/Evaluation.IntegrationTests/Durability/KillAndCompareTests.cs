@@ -1,7 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Measures;
 using Evaluation.Grains.Areas;
 using Evaluation.Grains.Registry;
@@ -153,6 +157,110 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             "province",
             institutions.ToDictionary(i => i.Id, _ => ProvinceGrain.Key),
             async _ => await system.Grains.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetAggregate());
+
+        // The figures published per county, region, channel and service item: what the one calculator makes of
+        // the SQL recomputation, with the prior the area is smoothed toward (the cluster has settled, so it holds still).
+        Assert.True(province.ServiceItems.Count > 0 && province.Tallies.Keys.Select(k => k.Channel).Distinct().Count() > 1, "the traffic names items and channels");
+        var priors = await system.Grains.GetGrain<IProvinceGrain>(ProvinceGrain.Key).GetPeerPriors();
+        var divisions = registry.Divisions;
+        PeerPrior PriorOfCity(string city) => divisions.RegionOf(city) is { } r ? priors.For(r) : priors.Province;
+        var counties = institutions.Where(i => i.CountyCode is not null).ToDictionary(i => i.Id, i => i.CountyCode!);
+        var cityOfCounty = institutions.Where(i => i.CountyCode is not null).DistinctBy(i => i.CountyCode).ToDictionary(i => i.CountyCode!, i => i.CityCode);
+        Assert.True(cityOfCounty.Count > 1, "the sample registry has institutions in several counties");
+        await AssertFiguresConvergeAsync("county", counties, county => PriorOfCity(cityOfCounty[county]), county =>
+        {
+            var city = system.Grains.GetGrain<ICityGrain>(cityOfCounty[county]);
+            return (city.GetCountyMeasures(county), city.GetCountyBreakdowns(county));
+        });
+        var regionOfInstitution = institutions.ToDictionary(i => i.Id, i => divisions.RegionOf(i.CityCode)!.Value.ToString());
+        await AssertFiguresConvergeAsync("region", regionOfInstitution, region => priors.For(Enum.Parse<Region>(region)), region =>
+        {
+            var grain = system.Grains.GetGrain<IProvinceGrain>(ProvinceGrain.Key);
+            return (grain.GetRegionMeasures(Enum.Parse<Region>(region)), grain.GetRegionBreakdowns(Enum.Parse<Region>(region)));
+        });
+        await AssertFiguresConvergeAsync("city", institutions.ToDictionary(i => i.Id, i => i.CityCode), PriorOfCity, city =>
+            (system.Grains.GetGrain<ICityGrain>(city).GetMeasures(), system.Grains.GetGrain<ICityGrain>(city).GetBreakdowns()));
+        await AssertFiguresConvergeAsync("province", institutions.ToDictionary(i => i.Id, _ => ProvinceGrain.Key), _ => priors.Province, _ =>
+        {
+            var grain = system.Grains.GetGrain<IProvinceGrain>(ProvinceGrain.Key);
+            return (grain.GetView().ContinueWith(v => v.Result.Measures, TaskScheduler.Default), grain.GetBreakdowns());
+        });
+    }
+
+    /// <summary>
+    /// Waits until each area's published measures and breakdowns (per channel, IP domain and service item, every
+    /// window, the worst items) equal what <see cref="MeasureCalculator"/> makes of the SQL recomputation of the
+    /// area, as of the same moment and with the same prior; compared as JSON, field by field.
+    /// </summary>
+    private async Task AssertFiguresConvergeAsync(
+        string what,
+        Dictionary<string, string> areaOfInstitution,
+        Func<string, PeerPrior> priorOf,
+        Func<string, (Task<AreaMeasures> Measures, Task<AreaBreakdowns> Breakdowns)> read)
+    {
+        var recomputed = await LogRecomputation.ByAreaAsync(database.ConnectionString, areaOfInstitution);
+        var deadline = DateTime.UtcNow + Convergence;
+        while (true)
+        {
+            var differences = new List<string>();
+            foreach (var area in areaOfInstitution.Values.Distinct())
+            {
+                var (measuresTask, breakdownsTask) = read(area);
+                var (measures, breakdowns) = (await measuresTask, await breakdownsTask);
+                var data = recomputed.GetValueOrDefault(area) ?? new AggregateData();
+                var expectedMeasures = MeasureCalculator.Compute(data, measures.AsOf, TodayAt(measures.AsOf), priorOf(area), MeasureSettings.Default);
+                var expectedBreakdowns = MeasureCalculator.Breakdowns(
+                    data, breakdowns.AsOf, TodayAt(breakdowns.AsOf), priorOf(area), MeasureSettings.Default, code => ShippedRegistry.Sample.FindItem(code)?.Name);
+                differences.AddRange(JsonDifferences($"{what} {area} measures", expectedMeasures, measures));
+                differences.AddRange(JsonDifferences($"{what} {area} breakdowns", expectedBreakdowns, breakdowns));
+            }
+
+            if (differences.Count == 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{differences.Count} figures differ from the log's, e.g.\n{string.Join("\n", differences.Take(10))}");
+            await Task.Delay(500);
+        }
+    }
+
+    private static DateOnly TodayAt(DateTimeOffset asOf) => WorkingCalendar.ToLocalDate(asOf).ToDateOnly();
+
+    /// <summary>The paths whose values differ between two objects' JSON (a missing value differs from any present one).</summary>
+    private static IEnumerable<string> JsonDifferences<T>(string where, T expected, T actual)
+    {
+        var e = new Dictionary<string, string>();
+        var a = new Dictionary<string, string>();
+        Flatten(JsonSerializer.SerializeToNode(expected), "", e);
+        Flatten(JsonSerializer.SerializeToNode(actual), "", a);
+        return e.Keys.Union(a.Keys).Where(k => e.GetValueOrDefault(k) != a.GetValueOrDefault(k))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{where} {k}: expected {e.GetValueOrDefault(k) ?? "(none)"}, actual {a.GetValueOrDefault(k) ?? "(none)"}");
+    }
+
+    private static void Flatten(JsonNode? node, string path, Dictionary<string, string> values)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    Flatten(child, $"{path}.{key}", values);
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Flatten(array[i], $"{path}[{i}]", values);
+                }
+
+                break;
+            default:
+                values[path] = node?.ToJsonString() ?? "null";
+                break;
+        }
     }
 
     /// <summary>
