@@ -37,7 +37,7 @@ public sealed class BreakdownTests
         Assert.Equal([1L, 0, 0, 0, 1], item.Scores[Windows.Days7].Levels);
         Assert.Equal(1, item.Service[Windows.Days7].Completed);
         Assert.Equal(0, item.Service[Windows.Days7].OnTimeRate);
-        Assert.Equal(2.0, item.Service[Windows.Days7].EvaluationRate); // two ratings per completed service
+        Assert.Equal(0.0, item.Service[Windows.Days7].EvaluationRate); // 一事一评: neither rating names the record
         Assert.Equal(0, item.Service[Windows.Today].Completed);
         Assert.Equal(1, item.Handling[Windows.Days7].FollowUps); // the level-1 rating opened one
     }
