@@ -33,6 +33,7 @@ app.MapAlertsApi();
 app.MapDevTokenApi();
 app.MapAuditApi();
 app.MapFollowUpApi();
+app.MapSubscriptionApi();
 app.MapPortals();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
 using Evaluation.Grains.Cases;
+using Evaluation.Grains.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,8 +12,10 @@ namespace Evaluation.Grains.EventLog;
 /// binary COPY into a session temp table, then one set-based statement list that claims keys,
 /// numbers the new events per institution, appends them and opens the follow-ups of new 差评.
 /// A rater's sealed contact goes to the follow-up only, never into the append-only log, so it can be erased.
+/// A follow-up step people are told of (a passed deadline, an appeal decided) writes its outbox event in the same
+/// transaction (<see cref="FollowUpNotifications"/>).
 /// </summary>
-public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
+public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSettings? notifications = null) : IEventLog
 {
     // ON COMMIT DELETE ROWS keeps the tables per session (pooled connections reuse them) and empties them per batch.
     private const string PrepareSql = """
@@ -195,6 +198,9 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             while (await reader.NextResultAsync(cancellationToken));
         }
 
+        var announced = events.Where((e, ord) => !outcomes[ord].IsDuplicate && e.SavesFollowUp is not null)
+            .Select(e => FollowUpNotifications.Of(e.SavesFollowUp!)).OfType<NotificationEvent>().ToList();
+        await Outbox.AddAsync(connection, transaction, announced, (notifications ?? new NotificationSettings()).DeadLetterAfter, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
     }

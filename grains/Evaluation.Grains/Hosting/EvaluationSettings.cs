@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Cases;
+using Evaluation.Grains.Notifications;
 
 namespace Evaluation.Grains.Hosting;
 
@@ -57,6 +58,12 @@ public sealed class EvaluationSettings
 
     /// <summary>Deadlines and watch periods of audits (section <c>Evaluation:Cases</c>).</summary>
     public CaseSettings Cases { get; set; } = new();
+
+    /// <summary>Webhook and e-mail delivery (section <c>Evaluation:Notifications</c>).</summary>
+    public NotificationSettings Notifications { get; set; } = new();
+
+    /// <summary>The SMTP relay for e-mail notifications (section <c>Evaluation:Smtp</c>); without a host no mail is sent.</summary>
+    public SmtpSettings Smtp { get; set; } = new();
 
     public byte[] ContactKeyBytes() => KeyBytes(ContactKey);
 
@@ -119,6 +126,8 @@ public sealed class EvaluationSettings
         }
 
         problems.AddRange(Cases.Validate());
+        problems.AddRange(Notifications.Validate());
+        problems.AddRange(Smtp.Validate());
         if (DetectionPeriod < TimeSpan.FromSeconds(1) || DetectionRetrainPeriod < TimeSpan.FromMinutes(1))
         {
             problems.Add("Evaluation:DetectionPeriod must be at least 1 second and Evaluation:DetectionRetrainPeriod at least 1 minute.");

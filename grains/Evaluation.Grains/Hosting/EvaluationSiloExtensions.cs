@@ -6,6 +6,7 @@ using Evaluation.Grains.Cases;
 using Evaluation.Grains.Detection;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Ingestion;
+using Evaluation.Grains.Notifications;
 using Evaluation.Grains.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,7 +69,7 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton<EventLogPartitions>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EventLogPartitionMaintenance>();
-        return silo;
+        return silo.AddPostgresNotifications();
     }
 
     /// <summary>The domain services grains take, without storage or clustering (test clusters bring their own).</summary>
@@ -85,6 +86,6 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton<FollowUpRules>();
         silo.Services.AddSingleton<ContactLifecycle>();
         silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
-        return silo;
+        return silo.AddNotificationSources(settings.Notifications, settings.Smtp);
     }
 }

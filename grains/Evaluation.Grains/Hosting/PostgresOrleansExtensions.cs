@@ -1,4 +1,5 @@
 using Evaluation.Grains.Areas;
+using Evaluation.Grains.Notifications;
 using Evaluation.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,8 @@ public static class PostgresOrleansExtensions
     /// Orleans on PostgreSQL: ADO.NET clustering, reminders, and grain storage as the default
     /// provider and as <see cref="GrainStorage.Checkpoints"/>. Applies the embedded schema
     /// (<see cref="SchemaMigrator"/>) first thing in the silo lifecycle, before any provider reads
-    /// its queries. The migrations run as <paramref name="migrationConnectionString"/> when given (the schema
+    /// its queries. States that announce their changes (<see cref="NotifyingGrainStorage"/>) commit their outbox
+    /// events with them. The migrations run as <paramref name="migrationConnectionString"/> when given (the schema
     /// owner; ops/sql/009_roles.sql), so the silo's own role needs no DDL.
     /// </summary>
     public static ISiloBuilder UseEvaluationPostgres(this ISiloBuilder builder, string connectionString, string? migrationConnectionString = null)
@@ -64,7 +66,7 @@ public static class PostgresOrleansExtensions
         var provider = services[index].KeyedImplementationFactory
             ?? throw new InvalidOperationException($"Grain storage '{name}' is not registered through a factory.");
         services[index] = ServiceDescriptor.KeyedSingleton<IGrainStorage>(name,
-            (sp, key) => new GrainTypeScopedStorage((IGrainStorage)provider(sp, key)));
+            (sp, key) => new NotifyingGrainStorage(new GrainTypeScopedStorage((IGrainStorage)provider(sp, key)), sp));
     }
 
     private sealed class MigrateOnStart(SchemaMigrator migrator) : ILifecycleParticipant<ISiloLifecycle>

@@ -39,9 +39,19 @@ public sealed class ContactSealer
 
     public string CurrentKeyId => currentId;
 
-    public byte[] Seal(Contact contact, string followUpId)
+    public byte[] Seal(Contact contact, string followUpId) => Seal(JsonSerializer.SerializeToUtf8Bytes(contact), Associated(followUpId));
+
+    /// <summary>
+    /// Seals a webhook subscription's signing secret under the same key, bound to the subscription: HMAC needs the
+    /// secret itself (a hash would not do), and a database dump alone must not let anyone sign as the system.
+    /// </summary>
+    public byte[] SealSecret(string secret, string subscriptionId) => Seal(Encoding.UTF8.GetBytes(secret), SecretAssociated(subscriptionId));
+
+    public string OpenSecret(byte[] sealedBytes, string subscriptionId) =>
+        Encoding.UTF8.GetString(OpenCurrentFormat(sealedBytes, SecretAssociated(subscriptionId)));
+
+    private byte[] Seal(byte[] plain, byte[] associated)
     {
-        var plain = JsonSerializer.SerializeToUtf8Bytes(contact);
         var id = Encoding.ASCII.GetBytes(currentId);
         var header = Magic.Length + 1 + id.Length;
         var sealedBytes = new byte[header + NonceSize + TagSize + plain.Length];
@@ -51,25 +61,27 @@ public sealed class ContactSealer
         var body = sealedBytes.AsSpan(header);
         RandomNumberGenerator.Fill(body[..NonceSize]);
         using var aes = new AesGcm(keys[currentId], TagSize);
-        aes.Encrypt(body[..NonceSize], plain, body[(NonceSize + TagSize)..], body.Slice(NonceSize, TagSize), Associated(followUpId));
+        aes.Encrypt(body[..NonceSize], plain, body[(NonceSize + TagSize)..], body.Slice(NonceSize, TagSize), associated);
         return sealedBytes;
     }
 
     /// <summary>Opens a seal of <paramref name="followUpId"/>; throws when no known key opens it or it belongs to another follow-up.</summary>
     public Contact Open(byte[] sealedBytes, string followUpId)
     {
-        if (KeyIdOf(sealedBytes) is not { } id)
-        {
-            return OpenLegacy(sealedBytes);
-        }
+        return KeyIdOf(sealedBytes) is null
+            ? OpenLegacy(sealedBytes)
+            : JsonSerializer.Deserialize<Contact>(OpenCurrentFormat(sealedBytes, Associated(followUpId)))!;
+    }
 
+    private byte[] OpenCurrentFormat(byte[] sealedBytes, byte[] associated)
+    {
+        var id = KeyIdOf(sealedBytes) ?? throw new CryptographicException("The seal names no key.");
         if (!keys.TryGetValue(id, out var key))
         {
-            throw new CryptographicException($"The contact was sealed with key '{id}', which is not configured (Evaluation:RetiredContactKeys:{id}).");
+            throw new CryptographicException($"The value was sealed with key '{id}', which is not configured (Evaluation:RetiredContactKeys:{id}).");
         }
 
-        var body = sealedBytes.AsSpan(Magic.Length + 1 + id.Length);
-        return Decrypt(key, body, Associated(followUpId));
+        return Decrypt(key, sealedBytes.AsSpan(Magic.Length + 1 + id.Length), associated);
     }
 
     /// <summary>The id of the key that made a seal; null for a seal from before key ids.</summary>
@@ -86,7 +98,7 @@ public sealed class ContactSealer
         {
             try
             {
-                return Decrypt(key, sealedBytes, []);
+                return JsonSerializer.Deserialize<Contact>(Decrypt(key, sealedBytes, []))!;
             }
             catch (CryptographicException)
             {
@@ -97,13 +109,15 @@ public sealed class ContactSealer
         throw new CryptographicException("No configured contact key opens this contact.");
     }
 
-    private static Contact Decrypt(byte[] key, ReadOnlySpan<byte> body, ReadOnlySpan<byte> associated)
+    private static byte[] Decrypt(byte[] key, ReadOnlySpan<byte> body, ReadOnlySpan<byte> associated)
     {
         var plain = new byte[body.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
         aes.Decrypt(body[..NonceSize], body[(NonceSize + TagSize)..], body.Slice(NonceSize, TagSize), plain, associated);
-        return JsonSerializer.Deserialize<Contact>(plain)!;
+        return plain;
     }
 
     private static byte[] Associated(string followUpId) => Encoding.UTF8.GetBytes("follow-up:" + followUpId);
+
+    private static byte[] SecretAssociated(string subscriptionId) => Encoding.UTF8.GetBytes("subscription:" + subscriptionId);
 }

@@ -42,7 +42,9 @@ public sealed class EvaluationCluster : IAsyncDisposable
     public string ServiceId => Cluster.Options.ServiceId;
 
     /// <param name="caseTime">A clock for case deadlines, and how often cases look at it; null for the real clock.</param>
-    public static async Task<EvaluationCluster> StartAsync(PostgresDatabase database, short silos = 2, CaseTime? caseTime = null)
+    /// <param name="settings">Silo settings by configuration key (e.g. <c>Evaluation:Notifications:PollInterval</c>).</param>
+    public static async Task<EvaluationCluster> StartAsync(
+        PostgresDatabase database, short silos = 2, CaseTime? caseTime = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var contactKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var builder = new TestClusterBuilder(silos);
@@ -53,6 +55,11 @@ public sealed class EvaluationCluster : IAsyncDisposable
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Properties[ConnectionStringKey] = database.ConnectionString;
         builder.Properties[ContactKeyKey] = contactKey;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Properties[key] = value;
+        }
+
         if (caseTime is not null)
         {
             var id = Guid.NewGuid().ToString("N");
@@ -110,6 +117,8 @@ public sealed class EvaluationCluster : IAsyncDisposable
             silo.UseEvaluationPostgres(connectionString);
             silo.AddPostgresEventLog(connectionString);
             var settings = new EvaluationSettings { ConnectionString = connectionString, ContactKey = silo.Configuration[ContactKeyKey] };
+            silo.Configuration.GetSection("Evaluation:Notifications").Bind(settings.Notifications);
+            silo.Configuration.GetSection("Evaluation:Smtp").Bind(settings.Smtp);
             if (silo.Configuration[CaseTimeKey] is { } id)
             {
                 var caseTime = CaseTimes[id];

@@ -25,6 +25,9 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>A clock for the case grains instead of the real one; set before <see cref="InitializeAsync"/>.</summary>
     public CaseTime? CaseTime { get; init; }
 
+    /// <summary>Silo settings by configuration key (e.g. how often notifications are delivered); set before <see cref="InitializeAsync"/>.</summary>
+    public IReadOnlyDictionary<string, string>? SiloSettings { get; init; }
+
     public EvaluationCluster Cluster { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
@@ -37,7 +40,7 @@ public class RunningSystem : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Database.InitializeAsync();
-        Cluster = await EvaluationCluster.StartAsync(Database, silos: 2, CaseTime);
+        Cluster = await EvaluationCluster.StartAsync(Database, silos: 2, CaseTime, SiloSettings);
         Client = CreateApi().CreateClient();
         Client.DefaultRequestHeaders.Add("X-Api-Key", SourceKey);
     }
