@@ -32,6 +32,7 @@ app.MapAlertsApi();
 app.MapDevTokenApi();
 app.MapAuditApi();
 app.MapFollowUpApi();
+app.MapReportsApi();
 app.MapPortals();
 
 app.Run();
