@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Evaluation.ClientApi.Exports;
 using Evaluation.Contracts.Reports;
 using MiniExcelLibs;
@@ -16,7 +18,7 @@ public sealed record ReportFile(ExportFormat Format, byte[] Content, string Cont
 /// Renders a report as JSON, CSV, XLSX or a printable HTML page. Each form is a pure function of the figures, down to
 /// the bytes (the XLSX's zip entries carry a fixed time), so the same month and scope always hash the same.
 /// </summary>
-public static class ReportFiles
+public static partial class ReportFiles
 {
     /// <summary>The zip time of every XLSX entry: the earliest a zip can carry, instead of the moment of writing.</summary>
     private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -76,31 +78,53 @@ public static class ReportFiles
         return Deterministic(written);
     }
 
-    /// <summary>The same entries, in the same order, with the same contents, stamped with <see cref="ZipEpoch"/>.</summary>
+    /// <summary>
+    /// The same entries in the same order, stamped with <see cref="ZipEpoch"/>, and the random relationship ids
+    /// MiniExcel gives the sheets (<c>R</c> and 32 hex digits, a new GUID each time) numbered in order of appearance
+    /// instead, consistently across the workbook and its relationships.
+    /// </summary>
     private static byte[] Deterministic(MemoryStream xlsx)
     {
         xlsx.Position = 0;
         using var source = new ZipArchive(xlsx, ZipArchiveMode.Read);
         using var output = new MemoryStream();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var entry in source.Entries)
             {
+                using var content = new MemoryStream();
+                using (var from = entry.Open())
+                {
+                    from.CopyTo(content);
+                }
+
+                var bytes = content.ToArray();
+                if (entry.FullName.EndsWith(".xml", StringComparison.Ordinal) || entry.FullName.EndsWith(".rels", StringComparison.Ordinal))
+                {
+                    var text = Encoding.UTF8.GetString(bytes);
+                    var numbered = RandomRelationshipId().Replace(text, m => ids.TryGetValue(m.Value, out var id) ? id : ids[m.Value] = $"rIdReport{ids.Count + 1}");
+                    bytes = numbered == text ? bytes : Encoding.UTF8.GetBytes(numbered);
+                }
+
                 var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
                 copy.LastWriteTime = ZipEpoch;
-                using var from = entry.Open();
                 using var to = copy.Open();
-                from.CopyTo(to);
+                to.Write(bytes);
             }
         }
 
         return output.ToArray();
     }
 
+    [GeneratedRegex("\\bR[0-9a-f]{32}\\b")]
+    private static partial Regex RandomRelationshipId();
+
     /// <summary>A standalone page for reading and printing: every table with its Chinese and English labels.</summary>
     public static byte[] Html(MonthlyReport report)
     {
-        var e = HtmlEncoder.Default;
+        // Chinese stays as it is (readable source, smaller page); only markup characters are encoded.
+        var e = HtmlEncoder.Create(UnicodeRanges.All);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <!doctype html>
