@@ -216,20 +216,27 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         var events = new List<LoggedEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new LoggedEvent(
-                reader.GetInt64(0),
-                (LoggedEventKind)reader.GetInt16(1),
-                reader.GetFieldValue<DateOnly>(2),
-                (Channel)reader.GetInt16(3),
-                (IpDomain)reader.GetInt16(4),
-                (byte)reader.GetInt16(5),
-                reader.GetBoolean(6),
-                reader.GetDouble(7),
-                reader.GetBoolean(8)));
+            events.Add(Counted(reader, reader.GetInt64(0)));
         }
 
         return events;
     }
+
+    /// <summary>
+    /// An event from a row whose columns 1 to 8 are, as <see cref="ReadSql"/> has them: kind, day, channel, domain,
+    /// level, on_time, handling_hours and had_open (nulls as 0 and false).
+    /// </summary>
+    public static LoggedEvent Counted(NpgsqlDataReader reader, long position, string? serviceItem = null) => new(
+        position,
+        (LoggedEventKind)reader.GetInt16(1),
+        reader.GetFieldValue<DateOnly>(2),
+        (Channel)reader.GetInt16(3),
+        (IpDomain)reader.GetInt16(4),
+        (byte)reader.GetInt16(5),
+        reader.GetBoolean(6),
+        reader.GetDouble(7),
+        reader.GetBoolean(8),
+        serviceItem);
 
     public async Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
     {

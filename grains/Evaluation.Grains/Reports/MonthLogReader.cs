@@ -1,8 +1,7 @@
-using Evaluation.Contracts.Ingestion;
-using Evaluation.Contracts.Registry;
 using Evaluation.Contracts.Reports;
 using Evaluation.Domain.Registry;
 using Evaluation.Domain.Reports;
+using Evaluation.Grains.EventLog;
 using Npgsql;
 
 namespace Evaluation.Grains.Reports;
@@ -21,6 +20,7 @@ public interface IMonthLogReader
 public sealed class PostgresMonthLogReader(NpgsqlDataSource dataSource) : IMonthLogReader
 {
     private const string MonthSql = """
+        -- Columns 1 to 8 as PostgresEventLog.Counted reads them.
         SELECT institution_id, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
                coalesce(handling_hours, 0), coalesce(had_open, false), service_item
         FROM event_log WHERE day BETWEEN $1 AND $2 AND received_at < $3
@@ -42,17 +42,7 @@ public sealed class PostgresMonthLogReader(NpgsqlDataSource dataSource) : IMonth
                 continue;
             }
 
-            log.Apply(institution, new LoggedEvent(
-                0,
-                (LoggedEventKind)reader.GetInt16(1),
-                reader.GetFieldValue<DateOnly>(2),
-                (Channel)reader.GetInt16(3),
-                (IpDomain)reader.GetInt16(4),
-                (byte)reader.GetInt16(5),
-                reader.GetBoolean(6),
-                reader.GetDouble(7),
-                reader.GetBoolean(8),
-                reader.GetString(9)));
+            log.Apply(institution, PostgresEventLog.Counted(reader, 0, reader.GetString(9)));
         }
 
         return log;
