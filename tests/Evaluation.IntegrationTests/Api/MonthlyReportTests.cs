@@ -163,6 +163,11 @@ public sealed class MonthlyReportTests
             }
         }
 
+        // The consoles' page links the same files, whoever asks for the city.
+        var page = await supervisor.GetStringAsync($"/console/reports?month={monthName}&city={City}", Ct);
+        Assert.Contains($"/console/reports/monthly?month={monthName}&amp;city={City}&amp;format=xlsx", page, StringComparison.Ordinal);
+        Assert.Equal(firstCity[ReportFormat.Xlsx].Body, await supervisor.GetByteArrayAsync($"/console/reports/monthly?month={monthName}&city={City}&format=xlsx", Ct));
+
         // The officer's report is their city's: its institutions only; another city or the province is refused.
         var cityReport = JsonNode.Parse(firstCity[ReportFormat.Json].Body)!;
         Assert.Equal((City, "institution"), (cityReport["scope"]!.GetValue<string>(), cityReport["memberKind"]!.GetValue<string>()));
