@@ -34,6 +34,7 @@ app.MapDevTokenApi();
 app.MapAuditApi();
 app.MapFollowUpApi();
 app.MapSubscriptionApi();
+app.MapReportsApi();
 app.MapPortals();
 
 app.Run();

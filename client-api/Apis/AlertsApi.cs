@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Evaluation.ClientApi.Exports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Detection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,7 @@ public static class AlertsApi
     {
         // Supervisors see every city; a city officer's city is forced onto the city filter.
         var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Roles.StaffPolicy);
-        alerts.MapGet("/", List)
+        alerts.MapGet("/", List).WithCsvExport("alerts")
             .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop), page, pageSize.");
         alerts.MapGet("/stream", Stream)
             .RequireRateLimiting(AccessControl.StreamsPolicy)

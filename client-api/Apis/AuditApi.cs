@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Evaluation.ClientApi.Exports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Detection;
@@ -24,11 +25,12 @@ public static class AuditApi
         var api = app.MapGroup("/api/v1/audits").WithTags("Audits").RequireAuthorization(Roles.StaffPolicy);
         api.MapPost("/", OpenAsync).RequireAuthorization(Roles.SupervisorPolicy)
             .WithSummary("Province supervisor: open an audit of an institution, assigned to its city (default deadline 15 working days).");
-        api.MapGet("/", ListAsync).WithSummary("Audits, filtered by state, city and overdue, a page at a time; officers see their own city only.");
+        api.MapGet("/", ListAsync).WithCsvExport("audits").WithSummary("Audits, filtered by state, city and overdue, a page at a time; officers see their own city only.");
         api.MapGet("/overdue", (ClaimsPrincipal user, IClusterClient cluster, string? city, int? page, int? pageSize) =>
                 ListAsync(user, cluster, null, city, "true", page, pageSize))
+            .WithCsvExport("audits-overdue")
             .WithSummary("Audits past their deadline while the city holds them.");
-        api.MapGet("/due-soon", DueSoonAsync).WithSummary("Audits due within `days` working days (default 3) and not yet overdue.");
+        api.MapGet("/due-soon", DueSoonAsync).WithCsvExport("audits-due-soon").WithSummary("Audits due within `days` working days (default 3) and not yet overdue.");
         api.MapGet("/{id}", GetAsync).WithSummary("One audit with its full history.");
         foreach (var step in new[] { AuditStep.Analysis, AuditStep.Rectification, AuditStep.Submission, AuditStep.Verification, AuditStep.Rejection, AuditStep.Relapse })
         {

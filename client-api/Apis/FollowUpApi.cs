@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Evaluation.ClientApi.Exports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Ingestion;
@@ -20,11 +21,11 @@ public static class FollowUpApi
     public static void MapFollowUpApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/follow-ups").WithTags("Follow-ups").RequireAuthorization(Roles.StaffPolicy);
-        api.MapGet("/", ListAsync).WithSummary(
+        api.MapGet("/", ListAsync).WithCsvExport("follow-ups").WithSummary(
             "One city's follow-ups, filtered by state, overdue, institution, service item, channel and level; newest first, or order=due for the officer's queue (deadline soonest first). Officers get their own city.");
-        api.MapGet("/appeals", AppealsAsync).RequireAuthorization(Roles.SupervisorPolicy)
+        api.MapGet("/appeals", AppealsAsync).RequireAuthorization(Roles.SupervisorPolicy).WithCsvExport("appeals")
             .WithSummary("Appeals (申诉复核) of every city waiting for the province's decision.");
-        api.MapGet("/contact-reveals", RevealsAsync)
+        api.MapGet("/contact-reveals", RevealsAsync).WithCsvExport("contact-reveals")
             .WithSummary("Who opened which rater's contact, newest first: every city for the supervisor, their own for an officer.");
         api.MapGet("/{id}", GetAsync).WithSummary("One follow-up with its history (never the rater's contact).");
         api.MapGet("/{id}/contact", GetContactAsync)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Pages;
+using Evaluation.ClientApi.Reports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Hosting;
 using Microsoft.AspNetCore.DataProtection;
@@ -62,9 +63,14 @@ public static class ApplicationServices
         // (sources get 503 and retry); failing every API host's readiness on a blip would take the whole API away.
         var health = builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag, DependencyTag]);
-        if (!settings.InMemory)
+        if (settings.InMemory)
+        {
+            builder.Services.AddSingleton<IReportArchive, InProcessReportArchive>();
+        }
+        else
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+            builder.Services.AddSingleton<IReportArchive, PostgresReportArchive>();
             health.AddCheck<PostgresHealthCheck>("postgresql", failureStatus: HealthStatus.Degraded, tags: [DependencyTag]);
 
             // One key ring for all API hosts, so a console form rendered by one host may be posted to any other.

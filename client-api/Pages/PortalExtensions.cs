@@ -34,5 +34,8 @@ public static class PortalExtensions
         // /console, where the console cookie carries the token, with the same roles and city scoping.
         app.MapGet(AlertBoard.StreamPath, AlertsApi.Stream).RequireAuthorization(Roles.StaffPolicy)
             .RequireRateLimiting(AccessControl.StreamsPolicy).ExcludeFromDescription();
+
+        // Report downloads from the consoles' links: the API's report, reached with the console cookie, format by `format=`.
+        app.MapGet(ReportsModel.FilePath, ReportsApi.MonthlyAsync).RequireAuthorization(Roles.StaffPolicy).ExcludeFromDescription();
     }
 }

@@ -197,6 +197,28 @@ public static class MeasureCalculator
     }
 
     /// <summary>
+    /// The measures of the days <paramref name="first"/> to <paramref name="last"/> (both included), as the windows
+    /// have them: the monthly report's, where a calendar month is the window.
+    /// </summary>
+    public static PeriodMeasures Period(
+        AggregateData data, DateOnly first, DateOnly last, PeerPrior? prior, MeasureSettings settings, int minSample)
+    {
+        var period = new Tally();
+        foreach (var (key, tally) in data.Tallies)
+        {
+            if (key.Day >= first && key.Day <= last)
+            {
+                Aggregation.AddTally(period, tally);
+            }
+        }
+
+        return new PeriodMeasures(
+            Score(period, prior, settings, minSample),
+            Service(period, last.DayNumber - first.DayNumber + 1, data.Backlog),
+            Handling(period.FollowUps));
+    }
+
+    /// <summary>
     /// 差评 handling over the follow-ups of one window's 差评 (SPEC 2.6, 4.5.2). An on-time rate counts the follow-ups
     /// whose step was due, the ones taken in time plus the ones whose deadline passed first; the upheld-appeal rate
     /// counts decided appeals. Each rate is null when nothing was due.
@@ -343,3 +365,6 @@ public static class MeasureCalculator
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
 }
+
+/// <summary>The rating, service and 差评-handling measures of one period of days.</summary>
+public sealed record PeriodMeasures(ScoreView Score, ServiceView Service, HandlingView Handling);

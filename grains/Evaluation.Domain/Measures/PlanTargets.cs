@@ -24,6 +24,9 @@ public static class PlanTargets
 
     public const string Shenzhen = "440300";
 
+    /// <summary>The target whose current value the province enters by hand rather than one the registry gives.</summary>
+    public const string ThematicDatabasesCode = "thematic-databases";
+
     private static readonly DateOnly End2024 = new(2024, 12, 31);
 
     private static readonly DateOnly End2025 = new(2025, 12, 31);
@@ -128,7 +131,7 @@ public static class PlanTargets
             Comparison.AtLeast,
             Missing(trademarkMissing, "without a trademark window or workstation")));
         targets.Add(new(
-            "thematic-databases",
+            ThematicDatabasesCode,
             "省级专题专利数据库 (provincial thematic patent databases)",
             thematicDatabaseCount,
             100,

@@ -270,19 +270,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         var events = new List<LoggedEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new LoggedEvent(
-                reader.GetInt64(0),
-                (LoggedEventKind)reader.GetInt16(1),
-                reader.GetFieldValue<DateOnly>(2),
-                (Channel)reader.GetInt16(3),
-                (IpDomain)reader.GetInt16(4),
-                (byte)reader.GetInt16(5),
-                reader.GetBoolean(6),
-                reader.GetDouble(7),
-                reader.GetBoolean(8),
-                Verified: reader.GetBoolean(9),
-                RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
-                ServiceItem: reader.GetString(11)));
+            events.Add(Counted(reader, reader.GetInt64(0)));
         }
 
         return events;
@@ -354,6 +342,24 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         command.Parameters.Add(new NpgsqlParameter { Value = from.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = to.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
+
+    /// <summary>
+    /// An event from a row whose columns 1 to 11 are, as <see cref="ReadSql"/> has them: kind, day, channel, domain,
+    /// level, on_time, handling_hours, had_open, verified (nulls as 0 and false), rated_service_day and service_item.
+    /// </summary>
+    public static LoggedEvent Counted(NpgsqlDataReader reader, long position) => new(
+        position,
+        (LoggedEventKind)reader.GetInt16(1),
+        reader.GetFieldValue<DateOnly>(2),
+        (Channel)reader.GetInt16(3),
+        (IpDomain)reader.GetInt16(4),
+        (byte)reader.GetInt16(5),
+        reader.GetBoolean(6),
+        reader.GetDouble(7),
+        reader.GetBoolean(8),
+        ServiceItem: reader.GetString(11),
+        Verified: reader.GetBoolean(9),
+        RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10));
 
     public async Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
     {

@@ -8,6 +8,7 @@ using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Ingestion;
 using Evaluation.Grains.Notifications;
 using Evaluation.Grains.Registry;
+using Evaluation.Grains.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -35,6 +36,7 @@ public static class EvaluationSiloExtensions
             silo.Services.AddSingleton<InMemoryFollowUpStore>();
             silo.Services.AddSingleton<IFollowUpStore>(sp => sp.GetRequiredService<InMemoryFollowUpStore>());
             silo.Services.AddSingleton<IEventLog, InMemoryEventLog>();
+            silo.Services.AddSingleton<IMonthLogReader, NoMonthLogReader>();
         }
         else
         {
@@ -66,6 +68,7 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
         silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
         silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
+        silo.Services.AddSingleton<IMonthLogReader, PostgresMonthLogReader>();
         silo.Services.AddSingleton<EventLogPartitions>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EventLogPartitionMaintenance>();

@@ -35,11 +35,15 @@ public sealed class DatabaseRolesTests : IAsyncLifetime
         await ExecuteAsync(api, "INSERT INTO data_protection_key (name, xml) VALUES ('k', '<key/>')");
         await ExecuteAsync(api, "INSERT INTO revoked_token (token_id, expires_at) VALUES ('t', now() + interval '1 hour')");
         await ExecuteAsync(api, "DELETE FROM revoked_token WHERE expires_at < now()");
+        await ExecuteAsync(api, "INSERT INTO monthly_report (sha256, month, scope, format, content) VALUES ('h', date '2026-10-01', '440000', 'csv', '\\x00')");
+        await ExecuteAsync(api, "SELECT content FROM monthly_report WHERE sha256 = 'h'");
 
         await AssertRefusedAsync(api, "CREATE TABLE intruder (id int)");
         await AssertRefusedAsync(api, "DELETE FROM event_log");
         await AssertRefusedAsync(api, "SELECT count(*) FROM follow_up");
         await AssertRefusedAsync(api, "SELECT count(*) FROM orleans_storage");
+        await AssertRefusedAsync(api, "DELETE FROM monthly_report");
+        await AssertRefusedAsync(api, "UPDATE monthly_report SET content = '\\x01'");
     }
 
     [Fact]
@@ -56,6 +60,7 @@ public sealed class DatabaseRolesTests : IAsyncLifetime
         await AssertRefusedAsync(silo, "DELETE FROM event_log");
         await AssertRefusedAsync(silo, "SELECT count(*) FROM data_protection_key");
         await AssertRefusedAsync(silo, "SELECT count(*) FROM revoked_token");
+        await AssertRefusedAsync(silo, "SELECT count(*) FROM monthly_report");
         await AssertRefusedAsync(silo, "UPDATE contact_reveal SET actor = 'x'");
     }
 
