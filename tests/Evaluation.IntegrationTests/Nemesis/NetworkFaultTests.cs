@@ -52,7 +52,7 @@ public sealed class NetworkFaultTests(NamespacedSystem system) : IClassFixture<N
         }
 
         var line = $"| {fault.Name} | {runs} | {figures.Acknowledged} | {figures.Lost} | {figures.DoubleCounted} | {figures.FiveHundredsWithoutRetryAfter} | "
-            + $"{figures.FiveHundreds} | {Seconds(figures.LongestWait)} | {Seconds(Median(recoveries))} | {Seconds(recoveries.Max())} | {figures.Restarts} |";
+            + $"{figures.FiveHundreds} | {Seconds(figures.LongestWait)} | {Seconds(Median(recoveries))} | {Seconds(recoveries.Max())} | {figures.DeclaredDead} | {figures.Restarts} |";
         await File.AppendAllTextAsync(Path.Combine(system.LogDirectory, "results.md"), line + "\n", TestContext.Current.CancellationToken);
         TestContext.Current.SendDiagnosticMessage(line);
         Console.WriteLine($"nemesis: {line} ({figures.FailedAttempts} attempts sent again)");
@@ -73,13 +73,20 @@ public sealed class NetworkFaultTests(NamespacedSystem system) : IClassFixture<N
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
-            var undo = await fault.InjectAsync(system, random);
-            await Task.Delay(fault.Hold, CancellationToken.None);
+            var injected = await fault.InjectAsync(system, random);
+            if (injected.MustBeDeclaredDead is { } victim)
+            {
+                figures.DeclaredDead += await system.WaitUntilDeclaredDeadAsync(victim, Fault.PastMembershipTimeout) ? 1 : 0;
+            }
+            else
+            {
+                await Task.Delay(fault.Hold, CancellationToken.None);
+            }
 
             var healed = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             await system.HealAsync();
-            await undo();
+            await injected.Undo();
             figures.Restarts += await system.RestartExitedAsync();
             var firstSuccess = new TimeSpan?[Sources];
             while (firstSuccess.Any(s => s is null))
@@ -212,6 +219,9 @@ public sealed class NetworkFaultTests(NamespacedSystem system) : IClassFixture<N
 
         /// <summary>Processes that ended (silos declared dead stop themselves) and were started again.</summary>
         public int Restarts { get; set; }
+
+        /// <summary>Victims the other silos declared dead before the heal.</summary>
+        public int DeclaredDead { get; set; }
 
         public long Lost { get; set; }
 

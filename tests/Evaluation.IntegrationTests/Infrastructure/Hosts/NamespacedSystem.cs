@@ -20,6 +20,9 @@ public sealed class NamespacedSystem : IAsyncLifetime
     public const int Apis = 2;
     public const int GatewayPort = 30000;
     public const int ApiPort = 5080;
+
+    /// <summary>Orleans' SiloStatus.Dead as the membership table stores it.</summary>
+    private const int DeadStatus = 6;
     public static readonly string SourceKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly PrivatePostgres postgres = new() { AlsoListenOn = HostNetwork.MachineAddress };
@@ -149,7 +152,29 @@ public sealed class NamespacedSystem : IAsyncLifetime
         return exited;
     }
 
-    /// <summary>Removes every fault: rules flushed, paused processes resumed.</summary>
+    /// <summary>Waits until the membership table says the silo's latest incarnation is dead; false when it still is not after <paramref name="patience"/>.</summary>
+    public async Task<bool> WaitUntilDeclaredDeadAsync(HostProcess silo, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT status FROM orleans_membership WHERE address = $1 ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = silo.Host.Address });
+            if (await command.ExecuteScalarAsync() is int status && status == DeadStatus)
+            {
+                return true;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return false;
+    }
+
+    /// <summary>Removes every network fault: the rules of every host flushed.</summary>
     public async Task HealAsync()
     {
         foreach (var host in SiloHosts.Concat(ApiHosts))
