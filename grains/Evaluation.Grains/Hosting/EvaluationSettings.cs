@@ -1,3 +1,4 @@
+using System.Net;
 using Evaluation.Contracts.Hosting;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Notifications;
@@ -46,6 +47,24 @@ public sealed class EvaluationSettings
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The address other silos and API hosts reach this silo at (Evaluation:AdvertisedAddress), written to the
+    /// membership table; outside Kubernetes a host of its own needs it, since the default is 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The address the silo and gateway ports listen on (Evaluation:BindAddress): the advertised address when
+    /// unset, or e.g. 0.0.0.0 behind a NAT that forwards the advertised address to this host.
+    /// </summary>
+    public string? BindAddress { get; set; }
+
+    /// <summary>
+    /// Shifts this silo's clock (Evaluation:ClockOffset, e.g. 00:02:00 or -00:02:00): what the grains read as now
+    /// (days, deadlines, measure windows). For drills of a host whose clock is wrong; zero in production.
+    /// </summary>
+    public TimeSpan ClockOffset { get; set; }
+
     /// <summary>How often detection runs over every institution (Evaluation:DetectionPeriod, e.g. 00:01:00).</summary>
     public TimeSpan DetectionPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -80,6 +99,57 @@ public sealed class EvaluationSettings
             return [];
         }
     }
+
+    private static readonly TimeSpan MaxClockOffset = TimeSpan.FromDays(1);
+
+    /// <summary>Where the silo is reached and where it listens: loopback unless configured.</summary>
+    public (IPAddress Advertised, IPAddress Bind) Addresses()
+    {
+        var advertised = ParsedAddress(AdvertisedAddress) ?? ParsedAddress(BindAddress) ?? IPAddress.Loopback;
+        return (advertised, ParsedAddress(BindAddress) ?? advertised);
+    }
+
+    // IPAddress.TryParse also takes inet_aton's short forms ("10.211.0" is 10.211.0.0), which are typos here.
+    private static IPAddress? ParsedAddress(string? text) =>
+        IPAddress.TryParse(text, out var address) && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3)
+            ? address
+            : null;
+
+    private IEnumerable<string> AddressProblems()
+    {
+        if (AdvertisedAddress is null && BindAddress is null)
+        {
+            yield break;
+        }
+
+        if (Kubernetes || InMemory)
+        {
+            yield return "Evaluation:AdvertisedAddress and Evaluation:BindAddress are for silos on hosts of their own: in Kubernetes mode the pod's IP is advertised, and --in-memory runs on 127.0.0.1 only.";
+            yield break;
+        }
+
+        var advertised = ParsedAddress(AdvertisedAddress);
+        if (AdvertisedAddress is not null && advertised is null)
+        {
+            yield return $"Evaluation:AdvertisedAddress '{AdvertisedAddress}' is not an IP address; give the address other silos and API hosts reach this silo at, e.g. 10.0.0.5.";
+        }
+        else if (advertised is not null && IsAny(advertised))
+        {
+            yield return "Evaluation:AdvertisedAddress cannot be 0.0.0.0 or ::, which no other host can reach; give this host's own address.";
+        }
+
+        var bind = ParsedAddress(BindAddress);
+        if (BindAddress is not null && bind is null)
+        {
+            yield return $"Evaluation:BindAddress '{BindAddress}' is not an IP address; give one of this host's addresses, or 0.0.0.0 for all of them.";
+        }
+        else if (bind is not null && AdvertisedAddress is null && IsAny(bind))
+        {
+            yield return "Evaluation:BindAddress 0.0.0.0 (or ::) needs Evaluation:AdvertisedAddress: the membership table must name an address other hosts can reach.";
+        }
+    }
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     public IReadOnlyList<string> Validate()
     {
@@ -123,6 +193,12 @@ public sealed class EvaluationSettings
         if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
         {
             problems.Add("Evaluation:SiloPort and Evaluation:GatewayPort must be two different TCP ports.");
+        }
+
+        problems.AddRange(AddressProblems());
+        if (ClockOffset.Duration() > MaxClockOffset)
+        {
+            problems.Add("Evaluation:ClockOffset must be within a day either way (it models a host whose clock is wrong; leave it unset in production).");
         }
 
         problems.AddRange(Cases.Validate());

@@ -21,6 +21,12 @@ public static class EvaluationSiloExtensions
     /// <summary>Everything a silo of this system needs: storage, clustering, the event log and the domain services.</summary>
     public static ISiloBuilder AddEvaluation(this ISiloBuilder silo, EvaluationSettings settings)
     {
+        if (settings.ClockOffset != TimeSpan.Zero)
+        {
+            // Before every TryAdd of the system clock, so the grains and Orleans' own scheduling read the shifted one.
+            silo.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(settings.ClockOffset));
+        }
+
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
@@ -53,7 +59,15 @@ public static class EvaluationSiloExtensions
             }
             else
             {
-                silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+                var (advertised, bind) = settings.Addresses();
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = advertised;
+                    o.SiloPort = settings.SiloPort;
+                    o.GatewayPort = settings.GatewayPort;
+                    o.SiloListeningEndpoint = new System.Net.IPEndPoint(bind, settings.SiloPort);
+                    o.GatewayListeningEndpoint = new System.Net.IPEndPoint(bind, settings.GatewayPort);
+                });
             }
 
             silo.AddPostgresEventLog(settings.ConnectionString);

@@ -69,7 +69,7 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
 
             var now = DateTimeOffset.UtcNow;
             var evaluations = traffic.Evaluations(150, now);
-            var results = await WithRetryAsync(() => ingest.IngestEvaluations(TestSources.Default, evaluations));
+            var results = await Retries.WithRetryAsync(() => ingest.IngestEvaluations(TestSources.Default, evaluations));
             for (var i = 0; i < results.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, results[i].Status);
@@ -85,14 +85,14 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             if (round % 4 == 3)
             {
                 clock.Advance(TimeSpan.FromDays(1));
-                await WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
+                await Retries.WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
             }
 
             var named = previousRecords.Select((r, i) => evaluations[i % evaluations.Count] with
             {
                 InstitutionId = r.InstitutionId, ServiceItem = r.ServiceItem, Channel = r.Channel, ServiceRecordId = r.Id,
             }).ToList();
-            var kioskResults = await WithRetryAsync(() => ingest.IngestEvaluations(kiosk, named));
+            var kioskResults = await Retries.WithRetryAsync(() => ingest.IngestEvaluations(kiosk, named));
             foreach (var result in kioskResults)
             {
                 // A duplicate here is a second rating of one record (一事一评), never logged, or a retry's answer for an
@@ -105,15 +105,15 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
             {
                 var sourceLog = system.Grains.GetGrain<ISourceLogGrain>(0);
                 var (from, to) = (DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
-                var first = await WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
-                var again = await WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
+                var first = await Retries.WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
+                var again = await Retries.WithRetryAsync(() => sourceLog.ExcludeRatings(kiosk.Name, from, to));
                 Assert.True(first.Excluded > 0, "nothing of the kiosk was excluded");
                 Assert.Equal(0, again.Excluded);
                 Assert.Equal(first.Excluded + first.AlreadyExcluded, again.AlreadyExcluded);
             }
 
             var records = traffic.ServiceRecords(80, now);
-            var answers = await WithRetryAsync(() => ingest.IngestServiceRecords(TestSources.Default, records));
+            var answers = await Retries.WithRetryAsync(() => ingest.IngestServiceRecords(TestSources.Default, records));
             for (var i = 0; i < records.Count; i++)
             {
                 Assert.NotEqual(ItemStatus.Rejected, answers[i].Status);
@@ -125,9 +125,9 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
 
         // A month later the follow-ups nobody worked on, and the rectifications still open, are noted overdue.
         clock.Advance(TimeSpan.FromDays(30));
-        await WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
+        await Retries.WithRetryAsync(async () => await system.Grains.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(TimeSpan.FromDays(1)));
 
-        await AssertEveryAcknowledgedItemLoggedOnceAsync(acknowledged, mayBeLogged, $"t{seed}-");
+        await LogChecks.AssertLoggedOnceAsync(database.ConnectionString, acknowledged, $"t{seed}-", mayBeLogged);
         Assert.True(handling.StepsTaken > 100, $"only {handling.StepsTaken} follow-up steps were taken");
         await AssertFollowUpsAgreeWithTheLogAsync();
 
@@ -290,93 +290,10 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
     }
 
-    /// <summary>A source whose call failed sends the same batch again; the log's keys make that safe.</summary>
-    private static async Task<T> WithRetryAsync<T>(Func<Task<T>> send)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await send();
-            }
-            catch (Exception ex) when (attempt < 10 && ex is not AuditRefusedException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        }
-    }
-
-    private async Task AssertEveryAcknowledgedItemLoggedOnceAsync(HashSet<string> acknowledged, HashSet<string> mayBeLogged, string idPrefix)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT kind, source, source_id, count(*) FROM event_log WHERE kind IN (0, 1, 2) AND starts_with(source_id, $1) GROUP BY kind, source, source_id", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = idPrefix });
-        await using var reader = await command.ExecuteReaderAsync();
-        var logged = new HashSet<string>();
-        while (await reader.ReadAsync())
-        {
-            Assert.Equal(1, reader.GetInt64(3));
-            logged.Add($"{reader.GetInt16(0)}:{reader.GetString(1)}:{reader.GetString(2)}");
-        }
-
-        // A re-sent open of an already completed record is acknowledged as a duplicate and never logged as open.
-        var missing = acknowledged.Where(a => !logged.Contains(a) && !(a.StartsWith("1:", StringComparison.Ordinal) && logged.Contains("2:" + a[2..]))).ToList();
-        Assert.True(missing.Count == 0, $"{missing.Count} acknowledged items are not in the log, e.g. {string.Join(", ", missing.Take(5))}");
-        Assert.True(logged.IsSubsetOf(acknowledged.Union(mayBeLogged)), "the log holds items that were never acknowledged");
-    }
-
     private async Task AssertConvergesAsync(string what, Dictionary<string, string> areaOfInstitution, Func<string, Task<AggregateData>> read)
     {
         var expected = await LogRecomputation.ByAreaAsync(database.ConnectionString, areaOfInstitution);
         await ConvergesAsync(expected, areaOfInstitution.Values.Distinct(), read, what);
-    }
-
-    /// <summary>
-    /// Officers and the supervisor working the 差评 as they arrive, in a fixed rotation: call back, plan and rectify,
-    /// give feedback, appeal, and decide appeals both ways. A step refused because the follow-up moved meanwhile is
-    /// simply not taken; one whose call failed with a silo is tried again (the log's keys make that safe).
-    /// </summary>
-    private sealed class FollowUpWork(IGrainFactory grains)
-    {
-        private static readonly Actor Officer = new("off-kill", "city-officer");
-        private static readonly Actor Supervisor = new("sup-kill", "province-supervisor");
-        private readonly List<string> open = [];
-        private int next;
-
-        public int StepsTaken { get; private set; }
-
-        public void Opened(string id) => open.Add(id);
-
-        public async Task WorkAsync(int round)
-        {
-            foreach (var id in open.Skip(round % 3).Where((_, i) => i % 3 == 0).Take(25).ToList())
-            {
-                var plan = (next++ % 6) switch
-                {
-                    0 => new[] { (FollowUpStep.CallBack, Officer) },
-                    1 => [(FollowUpStep.CallBack, Officer), (FollowUpStep.Plan, Officer), (FollowUpStep.Rectify, Officer)],
-                    2 => [(FollowUpStep.CallBack, Officer), (FollowUpStep.Rectify, Officer), (FollowUpStep.Feedback, Officer)],
-                    3 => [(FollowUpStep.Appeal, Officer)],
-                    4 => [(FollowUpStep.Appeal, Officer), (FollowUpStep.Uphold, Supervisor)],
-                    _ => [(FollowUpStep.CallBack, Officer), (FollowUpStep.Appeal, Officer), (FollowUpStep.Dismiss, Supervisor)],
-                };
-                foreach (var (step, actor) in plan)
-                {
-                    try
-                    {
-                        await WithRetryAsync(() => grains.GetGrain<IFollowUpGrain>(id).Act(new FollowUpCommand(step, actor, $"kill test {step}")));
-                        StepsTaken++;
-                    }
-                    catch (AuditRefusedException)
-                    {
-                        break;
-                    }
-                }
-
-                open.Remove(id);
-            }
-        }
     }
 
     /// <summary>Waits until every area's aggregate equals the recomputation; reports push upward asynchronously.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -23,13 +22,26 @@ public sealed class PrivatePostgres : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(directory);
-        await RunAsync("chown", "postgres", directory);
+        await Commands.RunAsync("chown", "postgres", directory);
         await AsPostgresAsync("initdb", "-D", Data, "-A", "trust", "-U", "postgres", "--no-sync");
+        if (AlsoListenOn is { } address)
+        {
+            // Hosts in network namespaces of the test's own reach the server on the bridge; nothing else can.
+            await File.AppendAllTextAsync(Path.Combine(Data, "pg_hba.conf"), $"host all all {address}/24 trust\n");
+        }
+
         await StartAsync();
     }
 
+    /// <summary>A second address the server listens on besides 127.0.0.1 (a bridge of the test's own), set before it starts.</summary>
+    public string? AlsoListenOn { get; init; }
+
+    public int Port => port;
+
     public Task StartAsync() =>
-        AsPostgresAsync("pg_ctl", "-D", Data, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        AsPostgresAsync("pg_ctl", "-D", Data, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-p {port} -k {directory} -c listen_addresses={ListenAddresses} -c fsync=off", "start");
+
+    private string ListenAddresses => AlsoListenOn is { } address ? $"127.0.0.1,{address}" : "127.0.0.1";
 
     /// <summary>Stops the server the way a crash would: no checkpoint, every connection cut.</summary>
     public Task CrashAsync() => AsPostgresAsync("pg_ctl", "-D", Data, "-m", "immediate", "-w", "stop");
@@ -44,25 +56,7 @@ public sealed class PrivatePostgres : IAsyncLifetime
     private string Data => Path.Combine(directory, "data");
 
     private static Task AsPostgresAsync(string tool, params string[] args) =>
-        RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(Binaries, tool), .. args]);
-
-    private static async Task RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error}{output}");
-        }
-    }
+        Commands.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(Binaries, tool), .. args]);
 
     private static int FreePort()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using Evaluation.Grains.Hosting;
 using Evaluation.IntegrationTests.Infrastructure;
 using Evaluation.Silo;
@@ -121,6 +122,70 @@ public sealed class SiloConfigurationTests : IDisposable
         settings.Tls.CaPath = certificates.Issue("unused").CaPath;
         var problem = Assert.Single(SiloConfiguration.Problems(settings, Lookup(Pod)));
         Assert.Contains("not issued by the CA", problem);
+    }
+
+    [Fact]
+    public void A_silo_outside_Kubernetes_listens_and_is_reached_on_loopback_unless_told_otherwise()
+    {
+        Assert.Equal((IPAddress.Loopback, IPAddress.Loopback), new EvaluationSettings().Addresses());
+    }
+
+    [Fact]
+    public void A_silo_on_a_host_of_its_own_binds_the_address_it_advertises_unless_given_another()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Evaluation:AdvertisedAddress"] = "10.211.0.11", ["Evaluation:ContactKey"] = ContactKey })
+            .Build();
+        var settings = SiloConfiguration.Read(configuration);
+
+        Assert.Empty(SiloConfiguration.Problems(settings, Lookup([])));
+        Assert.Equal((IPAddress.Parse("10.211.0.11"), IPAddress.Parse("10.211.0.11")), settings.Addresses());
+        settings.BindAddress = "0.0.0.0";
+        Assert.Empty(SiloConfiguration.Problems(settings, Lookup([])));
+        Assert.Equal((IPAddress.Parse("10.211.0.11"), IPAddress.Any), settings.Addresses());
+    }
+
+    [Theory]
+    [InlineData("10.211.0", null, "AdvertisedAddress '10.211.0' is not an IP address")]
+    [InlineData("0.0.0.0", null, "cannot be 0.0.0.0")]
+    [InlineData(null, "silo-1", "BindAddress 'silo-1' is not an IP address")]
+    [InlineData(null, "0.0.0.0", "needs Evaluation:AdvertisedAddress")]
+    public void An_address_no_host_could_reach_is_refused_at_start(string? advertised, string? bind, string expected)
+    {
+        var settings = new EvaluationSettings { ContactKey = ContactKey, AdvertisedAddress = advertised, BindAddress = bind };
+
+        Assert.Contains(expected, Assert.Single(SiloConfiguration.Problems(settings, Lookup([]))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Addresses_are_not_combined_with_Kubernetes_or_in_memory_mode()
+    {
+        var settings = Kubernetes();
+        settings.AdvertisedAddress = "10.211.0.11";
+        Assert.Contains("AdvertisedAddress", Assert.Single(SiloConfiguration.Problems(settings, Lookup(Pod))), StringComparison.Ordinal);
+
+        var inMemory = new EvaluationSettings { InMemory = true, ContactKey = ContactKey, BindAddress = "10.211.0.11" };
+        Assert.Contains("--in-memory", Assert.Single(SiloConfiguration.Problems(inMemory, Lookup([]))), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.00:00:01")]
+    [InlineData("-2.00:00:00")]
+    public void A_clock_offset_beyond_a_day_is_refused(string offset)
+    {
+        var settings = new EvaluationSettings { ContactKey = ContactKey, ClockOffset = TimeSpan.Parse(offset, System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.Contains("ClockOffset", Assert.Single(SiloConfiguration.Problems(settings, Lookup([]))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_clock_offset_shifts_the_wall_clock_only()
+    {
+        var shifted = new OffsetTimeProvider(TimeSpan.FromMinutes(-2));
+
+        var difference = TimeProvider.System.GetUtcNow() - shifted.GetUtcNow();
+        Assert.InRange(difference, TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeProvider.System.TimestampFrequency, shifted.TimestampFrequency);
     }
 
     public void Dispose() => certificates.Dispose();
