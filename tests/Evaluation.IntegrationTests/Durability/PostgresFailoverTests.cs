@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Evaluation.Contracts.Grains;
 using Evaluation.Grains.Registry;
 using Evaluation.IntegrationTests.Infrastructure;
@@ -95,22 +92,15 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         return Enumerable.Range(1, times.Count - 1).Where(i => times[i] > faultAt).Max(i => times[i] - times[i - 1]);
     }
 
-    /// <summary>How many rating rows the log on the given node holds per id, read from that node alone.</summary>
-    private static async Task<Dictionary<string, long>> RowsPerIdAsync(string connectionString, int port)
-    {
-        var node = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = port, ApplicationName = "failover-check", TargetSessionAttributes = null };
-        await using var connection = new NpgsqlConnection(node.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT source_id, count(*) FROM event_log WHERE kind = 0 GROUP BY source_id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new Dictionary<string, long>();
-        while (await reader.ReadAsync())
+    /// <summary>The log as the given node alone holds it.</summary>
+    private static Task<Dictionary<string, long>> RowsPerIdAsync(string connectionString, int port) =>
+        LoggedRatings.RowsPerIdAsync(new NpgsqlConnectionStringBuilder(connectionString)
         {
-            rows[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return rows;
-    }
+            Host = "127.0.0.1",
+            Port = port,
+            ApplicationName = "failover-check",
+            TargetSessionAttributes = null,
+        }.ConnectionString);
 
     /// <summary>The system answers 200 here within the recovery time (a read may still meet a fault being cleared).</summary>
     private static async Task AnswersAsync(HttpClient client, string path)
@@ -136,69 +126,6 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         {
             Assert.True(DateTime.UtcNow < deadline, failure);
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>
-    /// A rating source that sends batches of new ratings and, told 503, sends the same batch again until it gets an
-    /// answer (every quarter second, sooner than Retry-After asks, to time the outage closely). Keeps each id it
-    /// was told is stored (accepted, or a duplicate of a send whose answer it lost) with when it was told.
-    /// </summary>
-    private sealed class RetryingSource(HttpClient client, TrafficGenerator traffic)
-    {
-        public ConcurrentDictionary<string, TimeSpan> Acknowledged { get; } = new();
-
-        public ConcurrentBag<TimeSpan> AcknowledgedAt { get; } = [];
-
-        public ConcurrentBag<string> Refusals { get; } = [];
-
-        public int Unavailable { get; private set; }
-
-        public int UnavailableWithoutRetryAfter { get; private set; }
-
-        public int AcknowledgedSince(TimeSpan moment) => Acknowledged.Values.Count(t => t > moment);
-
-        public async Task RunAsync(Stopwatch clock, CancellationToken stop)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var batch = traffic.Evaluations(20, DateTimeOffset.UtcNow);
-                while (true)
-                {
-                    using var response = await client.PostAsJsonAsync("/api/v1/evaluations", new { items = batch }, CancellationToken.None);
-                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                    {
-                        Unavailable++;
-                        UnavailableWithoutRetryAfter += response.Headers.RetryAfter is null ? 1 : 0;
-                        await Task.Delay(250, CancellationToken.None);
-                        continue;
-                    }
-
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Refusals.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                        return;
-                    }
-
-                    var results = (await response.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("results");
-                    var now = clock.Elapsed;
-                    foreach (var item in results.EnumerateArray())
-                    {
-                        var (id, status) = (item.GetProperty("id").GetString()!, item.GetProperty("status").GetString());
-                        if (status is "accepted" or "duplicate")
-                        {
-                            Acknowledged[id] = now;
-                        }
-                        else
-                        {
-                            Refusals.Add($"{id}: {item}");
-                        }
-                    }
-
-                    AcknowledgedAt.Add(now);
-                    break;
-                }
-            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -86,47 +85,8 @@ public sealed class HaPostgres : IAsyncLifetime
         Directory.Delete(directory, recursive: true);
     }
 
-    private async Task<string> ScriptAsync(params string[] command)
-    {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "ops", "pg", "ha-cluster"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(command[0]);
-        start.ArgumentList.Add(directory);
-        start.ArgumentList.Add("--port-base");
-        start.ArgumentList.Add(portBase.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ha-cluster {string.Join(' ', command)} failed ({process.ExitCode}): {await error}{await output}");
-        }
-
-        return (await output).Trim();
-    }
-
-    /// <summary>The checkout this test build came from (the scripts live there, not in the output folder).</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Evaluation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Evaluation.sln above {AppContext.BaseDirectory}.");
-    }
+    private Task<string> ScriptAsync(params string[] command) =>
+        OpsScript.RunAsync("pg/ha-cluster", null, [command[0], directory, "--port-base", portBase.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command[1..]]);
 
     /// <summary>Three free consecutive ports in 6000-6099, never the same base twice in one test run.</summary>
     private static int FreePortBase()
