@@ -24,7 +24,10 @@ public sealed class TransientFaults(IProblemDetailsService problems, ILogger<Tra
         TimeoutException or OrleansException => true,
         System.Net.Sockets.SocketException => true,
         LogUnavailableException => true,
-        NpgsqlException npgsql => npgsql.IsTransient,
+        // An Npgsql fault that is not the server's answer is a server not reached, or, with a multi-host connection
+        // string during a failover, no server that is primary yet: both pass.
+        PostgresException postgres => postgres.IsTransient,
+        NpgsqlException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 

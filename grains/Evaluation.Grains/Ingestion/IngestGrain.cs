@@ -7,10 +7,10 @@ using Evaluation.Domain.Cases;
 using Evaluation.Domain.Ingestion;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
+using Evaluation.Grains.Hosting;
 using Evaluation.Grains.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Concurrency;
 
 namespace Evaluation.Grains.Ingestion;
@@ -74,7 +74,7 @@ public sealed class IngestGrain(
         {
             outcomes = await log.AppendAsync(pending.Select(p => p.Event).ToList());
         }
-        catch (DbException ex) when (ex.IsTransient || ex is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException })
+        catch (DbException ex) when (DatabaseFaults.IsTransient(ex))
         {
             // Database exceptions do not cross silo boundaries; say what happened in a type that does.
             logger.LogWarning(ex, "Appending {Count} events to the log failed", pending.Count);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Security;
+using Evaluation.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -45,7 +46,7 @@ public sealed partial class AuthorizationStartTests
     [Fact]
     public void The_secret_templates_placeholders_never_pass()
     {
-        var template = File.ReadAllText(Path.Combine(RepositoryRoot(), "ops/kubernetes/secret.template.yaml"));
+        var template = File.ReadAllText(Path.Combine(OpsScript.RepositoryRoot(), "ops/kubernetes/secret.template.yaml"));
         string Value(string name) => Regex.Match(template, $@"^\s*{name}: ""(.*)""\s*$", RegexOptions.Multiline).Groups[1].Value;
 
         var refusal = RefusalOf("Production", AllAddresses, new()
@@ -114,16 +115,5 @@ public sealed partial class AuthorizationStartTests
         {
             yield return e;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Evaluation.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("Evaluation.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
     }
 }

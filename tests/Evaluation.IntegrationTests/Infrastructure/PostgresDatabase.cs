@@ -39,8 +39,17 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>Migrate only up to and including this script, to give a later migration data of the schema it starts from; all by default.</summary>
     public string? MigratedThrough { get; init; }
 
+    /// <summary>Creates and fills the database instead (given its name), e.g. by restoring a backup into it; it is migrated already.</summary>
+    public Func<string, Task>? CreateWith { get; init; }
+
     public async ValueTask InitializeAsync()
     {
+        if (CreateWith is { } create)
+        {
+            await create(DatabaseName);
+            return;
+        }
+
         await OnServerAsync($"CREATE DATABASE \"{DatabaseName}\"");
         var migrator = new SchemaMigrator(ConnectionString, NullLogger<SchemaMigrator>.Instance);
         await (MigratedThrough is { } last ? migrator.MigrateThroughAsync(last) : migrator.MigrateAsync());
