@@ -63,7 +63,7 @@ public static class SubscriptionApi
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<SubscriptionView>>, ProblemHttpResult>> ListAsync(string? city, ClaimsPrincipal user, IClusterClient cluster)
+    internal static async Task<Results<Ok<IReadOnlyList<SubscriptionView>>, ProblemHttpResult>> ListAsync(string? city, ClaimsPrincipal user, IClusterClient cluster)
     {
         var scope = user.ConfinedToCity() ?? city;
         try
@@ -82,7 +82,7 @@ public static class SubscriptionApi
         return refusal ?? (Results<Ok<SubscriptionView>, ProblemHttpResult>)TypedResults.Ok(subscription!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, IClusterClient cluster)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, IClusterClient cluster)
     {
         var (_, refusal) = await FindAsync(id, user, cluster);
         if (refusal is not null)
@@ -94,7 +94,7 @@ public static class SubscriptionApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> DeliveriesAsync(
+    internal static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> DeliveriesAsync(
         string id, int? page, int? pageSize, ClaimsPrincipal user, IClusterClient cluster)
     {
         if (page is < 1)
@@ -112,7 +112,7 @@ public static class SubscriptionApi
             await cluster.GetGrain<ISubscriptionGrain>(0).Deliveries(id, page ?? 1, pageSize ?? 20));
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> RedeliverAsync(string id, Guid deliveryId, ClaimsPrincipal user, IClusterClient cluster)
+    internal static async Task<Results<Accepted, ProblemHttpResult>> RedeliverAsync(string id, Guid deliveryId, ClaimsPrincipal user, IClusterClient cluster)
     {
         var (_, refusal) = await FindAsync(id, user, cluster);
         if (refusal is not null)
