@@ -63,7 +63,7 @@ public static class ReportsApi
         MonthlyReport report;
         try
         {
-            report = await cluster.GetGrain<IReportGrain>(0).GetMonthly(month, scope);
+            report = await cluster.GetGrain<IReportGrain>(month).GetMonthly(scope);
         }
         catch (ReportRefusedException ex)
         {

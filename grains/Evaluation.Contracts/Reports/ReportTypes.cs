@@ -87,11 +87,11 @@ public sealed class ReportRefusedException : Exception
     }
 }
 
-/// <summary>Computes monthly reports from the event log and the audit histories. Key: 0 (stateless).</summary>
+/// <summary>Computes the reports of one month from the event log and the audit histories. Key: the month, <c>yyyy-MM</c>.</summary>
 [Alias("IReportGrain")]
-public interface IReportGrain : IGrainWithIntegerKey
+public interface IReportGrain : IGrainWithStringKey
 {
-    /// <summary>The report of <paramref name="month"/> (<c>yyyy-MM</c>) for the province (440000) or a city.</summary>
+    /// <summary>The month's report for the province (440000) or a city.</summary>
     [Alias("GetMonthly")]
-    Task<MonthlyReport> GetMonthly(string month, string scope);
+    Task<MonthlyReport> GetMonthly(string scope);
 }

@@ -8,19 +8,21 @@ using Evaluation.Domain.Registry;
 using Evaluation.Domain.Reports;
 using Evaluation.Grains.Areas;
 using Evaluation.Grains.Registry;
-using Orleans.Concurrency;
 
 namespace Evaluation.Grains.Reports;
 
 /// <summary>
-/// Computes a month's report from the log, the audit histories and the registry; keeps nothing, so any silo may
-/// answer and the same month and scope always come out the same.
+/// Computes a month's reports from the log, the audit histories and the registry. The month's part of the log is read
+/// once per activation and kept: past the cut it can no longer change, and the province's report and every city's
+/// read the same events (about 6 s per million on the development machine).
 /// </summary>
-[StatelessWorker]
 public sealed class ReportGrain(RegistryCache registry, IMonthLogReader logReader, TimeProvider time) : Grain, IReportGrain
 {
-    public async Task<MonthlyReport> GetMonthly(string month, string scope)
+    private (InstitutionRegistry Registry, MonthLog Log)? read;
+
+    public async Task<MonthlyReport> GetMonthly(string scope)
     {
+        var month = this.GetPrimaryKeyString();
         if (!ReportMonth.TryParse(month, out var reportMonth))
         {
             throw new ReportRefusedException($"month: '{month}' is not a month; write it as yyyy-MM, e.g. 2026-10");
@@ -38,7 +40,13 @@ public sealed class ReportGrain(RegistryCache registry, IMonthLogReader logReade
             throw new ReportRefusedException($"city: '{scope}' is not a prefecture city of the province");
         }
 
-        var log = await logReader.ReadAsync(reportMonth, current);
+        // Read again only when the registry changed (which institutions the events belong to).
+        if (read is not { } kept || kept.Registry != current)
+        {
+            read = kept = (current, await logReader.ReadAsync(reportMonth, current));
+        }
+
+        var log = kept.Log;
         var priors = PeerPriors.Build(log.LevelsByCityAndKind(current));
         var audits = await AuditsAsync(reportMonth);
         var targets = await TargetsAsync(current, reportMonth);
