@@ -6,7 +6,8 @@ internal sealed record TrafficStep(IReadOnlyList<ServiceRecordItem> Records, Eva
 /// <summary>
 /// Generates the traffic of the whole registry, one handled service per step. Knows nothing of HTTP or pacing.
 /// Services are mostly completed within their item's limit, some late, some left open (and a share of those
-/// completed later by sending the record again); most completed services are rated.
+/// completed later by sending the record again); most completed services are rated, each rating naming its
+/// service record (一事一评).
 /// </summary>
 internal sealed class TrafficModel
 {
@@ -92,7 +93,7 @@ internal sealed class TrafficModel
             records.Add(new ServiceRecordItem(id, institution.Id, item.Code, channel, accepted, completed));
             if (_random.NextDouble() < RatedShare)
             {
-                rating = Rate(profile, item, channel, completed, late ? LatePenalty : 0, now);
+                rating = Rate(profile, item, channel, id, completed, late ? LatePenalty : 0, now);
             }
         }
 
@@ -112,7 +113,7 @@ internal sealed class TrafficModel
         return new TrafficStep(records, rating, resend);
     }
 
-    private EvaluationItem Rate(InstitutionProfile profile, ServiceItem item, string channel, DateTimeOffset completed, double penalty, DateTimeOffset now)
+    private EvaluationItem Rate(InstitutionProfile profile, ServiceItem item, string channel, string recordId, DateTimeOffset completed, double penalty, DateTimeOffset now)
     {
         var level = profile.DrawLevel(_random, penalty);
         var realName = _random.NextDouble() < RealNameShare;
@@ -127,7 +128,8 @@ internal sealed class TrafficModel
             RaterVoice.Comment(level, _random),
             realName,
             realName ? RaterVoice.Contact(_random) : null,
-            occurred < now ? occurred : now);
+            occurred < now ? occurred : now,
+            recordId);
     }
 
     private double HandlingHours(ServiceItem item, bool late)

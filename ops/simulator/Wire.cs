@@ -3,7 +3,7 @@ namespace Evaluation.Simulator;
 /// <summary>The contact details of a real-name rater; the simulator only ever invents fictitious ones.</summary>
 internal sealed record Contact(string Name, string Phone);
 
-/// <summary>One rating as SPEC 4.5.1 puts it on the wire.</summary>
+/// <summary>One rating as SPEC 4.5.1 puts it on the wire, naming the service record it rates (一事一评, SPEC 4.5.2).</summary>
 internal sealed record EvaluationItem(
     string Id,
     string InstitutionId,
@@ -14,7 +14,8 @@ internal sealed record EvaluationItem(
     string? Comment,
     bool RealName,
     Contact? Contact,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string ServiceRecordId);
 
 /// <summary>One handled service; sent again with <see cref="CompletedAt"/> it completes the open record.</summary>
 internal sealed record ServiceRecordItem(

@@ -136,6 +136,29 @@ public sealed class SourcesTests(RunningSystem system) : IClassFixture<RunningSy
         Assert.Equal(["t", "t", "f", "f"], await StringsAsync($"SELECT verified::text::char FROM event_log WHERE kind = 0 AND institution_id = '{institution.Id}' ORDER BY verified DESC, source_id"));
     }
 
+    [Fact]
+    public async Task An_appeal_on_a_rating_its_source_exclusion_excluded_is_still_decided_and_excludes_nothing_twice()
+    {
+        var institution = ShippedRegistry.Sample.Institutions.Where(i => i.Channels.Count > 0 && i.Services.Count > 0).Skip(11).First();
+        using var admin = AdminClient();
+        var key = await CreateAsync(admin, new { name = "kiosk-x" });
+        var sent = await PostAsync(key, Batch([Rating("bad-1", institution, 1), Rating("good-1", institution, 5)]));
+        Assert.Equal(2, sent["accepted"]!.GetValue<int>());
+
+        // Its 差评's follow-up is named by source and id; the officer appeals it before the operator excludes the source.
+        const string followUp = "kiosk-x:bad-1";
+        using var officer = await system.StaffClientAsync("city-officer", institution.CityCode);
+        using var supervisor = await system.StaffClientAsync("province-supervisor", null);
+        await StaffWork.EventuallyAsync(async () => (await officer.GetAsync($"/api/v1/follow-ups/{followUp}", Ct)).IsSuccessStatusCode, "the follow-up to open");
+        await StaffWork.StepAsync(officer, followUp, "appeal", "a faulty kiosk", "appealed");
+        var excluded = await ExcludeAsync(admin, "kiosk-x", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(2, excluded["excluded"]!.GetValue<int>());
+
+        await StaffWork.StepAsync(supervisor, followUp, "uphold", "the kiosk was faulty", "excluded");
+        Assert.Equal(["10", "10"], await StringsAsync($"SELECT kind::text FROM event_log WHERE institution_id = '{institution.Id}' AND kind IN (3, 10)"));
+        await Eventually(async () => await CountAsync(institution) == 0, "the source's ratings to stop counting, once each");
+    }
+
     private static JsonObject Named(JsonObject rating, string record)
     {
         rating["serviceRecordId"] = record;

@@ -90,7 +90,10 @@ public sealed class KillAndCompareTests(PostgresDatabase database) : IClassFixtu
 
             var named = previousRecords.Select((r, i) => evaluations[i % evaluations.Count] with
             {
-                InstitutionId = r.InstitutionId, ServiceItem = r.ServiceItem, Channel = r.Channel, ServiceRecordId = r.Id,
+                InstitutionId = r.InstitutionId,
+                ServiceItem = r.ServiceItem,
+                Channel = r.Channel,
+                ServiceRecordId = r.Id,
             }).ToList();
             var kioskResults = await Retries.WithRetryAsync(() => ingest.IngestEvaluations(kiosk, named));
             foreach (var result in kioskResults)
