@@ -157,7 +157,7 @@ async Task MeasureAsync(SystemUnderTest system)
     // 6. Memory of the silo with every institution active, and what one institution's state weighs.
     system.Silo.Refresh();
     figures.Add(new($"silo working set with {institutions.Count} institutions active (MiB)", $"{system.Silo.WorkingSet64 / (1024.0 * 1024):0}", "", "", "", null));
-    figures.Add(new("state of one busy institution grain: 400 days × 60 events (KiB)", $"{StateBytes.PerInstitution(400, 60) / 1024.0:0}", "", "", "", null));
+    figures.Add(new("state of one busy institution grain: 400 days × 60 events over 20 service items (KiB)", $"{StateBytes.PerInstitution(400, 60) / 1024.0:0}", "", "", "", null));
 
     // 7. Detection: one scoring pass over a registry scaled up from the sample (features, peers, model, alerts).
     var detection = DetectionHarness.Benchmark(ShippedRegistry.Sample, 10_000, seed: 42);

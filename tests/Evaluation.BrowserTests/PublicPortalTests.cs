@@ -104,6 +104,54 @@ public sealed class PublicPortalTests(Portal portal)
     }
 
     [Fact]
+    public async Task The_county_institution_and_city_pages_show_the_service_item_tables()
+    {
+        // An institution no other test rates: its own table shows exactly these ratings; its county and city
+        // (which other tests may rate in) show what the public API publishes for them.
+        var institution = ShippedRegistry.Sample.Institutions.First(i =>
+            i.Kind == InstitutionKind.TrademarkWorkstation && i.CountyCode is not null && i.Services.Count > 0 && i.Channels.Count > 0
+            && !PlantedByConsoleTests.Contains(i.Id));
+        var item = institution.Services[0];
+        await portal.RateAsync(institution, "web-items", [5, 4, 1]);
+
+        var own = await portal.OpenAsync($"/institutions/{institution.Id}");
+        var row = own.Locator($"#service-items-d30 tr[data-item='{item}']");
+        await Portal.EventuallyAsync(own, async () => await row.CountAsync() == 1 && await row.Locator(".count").InnerTextAsync() == "3", "the three ratings in the item's row");
+        Assert.Equal("66.7%", await row.Locator(".good-rate").InnerTextAsync());
+        Assert.Equal("33.3%", await row.Locator(".bad-rate").InnerTextAsync());
+        Assert.Contains("评价数量不足", await row.Locator(".smoothed").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("1", await row.Locator(".follow-ups").InnerTextAsync());
+        Assert.Equal(4, await own.Locator("details.service-items").CountAsync());
+
+        foreach (var (path, api) in new[]
+        {
+            ($"/counties/{institution.CountyCode}", $"/api/v1/public/counties/{institution.CountyCode}/service-items"),
+            ($"/cities/{institution.CityCode}", $"/api/v1/public/cities/{institution.CityCode}/service-items"),
+            ("/", "/api/v1/public/province/service-items"),
+        })
+        {
+            var page = await portal.OpenAsync(path);
+            var itemRow = page.Locator($"#service-items-d30 tr[data-item='{item}']");
+            await Portal.EventuallyAsync(page, async () => await itemRow.CountAsync() == 1 && int.Parse(await itemRow.Locator(".count").InnerTextAsync()) >= 3, $"{path}'s row of {item}");
+            var published = (await portal.GetJsonAsync(api))!["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+            Assert.Equal(published.Select(i => i["serviceItem"]!.GetValue<string>()), await page.Locator("#service-items-d30 tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.item)"));
+            var d30 = published.Single(i => i["serviceItem"]!.GetValue<string>() == item)["scores"]!["d30"]!;
+            await Portal.EventuallyAsync(page, async () => await itemRow.Locator(".count").InnerTextAsync() == d30["count"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture), $"{path} to show the published count");
+            if (path.StartsWith("/counties/", StringComparison.Ordinal))
+            {
+                Assert.Contains(ShippedRegistry.Sample.FindItem(item)!.Name, await itemRow.Locator("th").InnerTextAsync(), StringComparison.Ordinal);
+                await page.Locator("details[data-window='d90'] summary").ClickAsync();
+                Assert.True(await page.Locator($"#service-items-d90 tr[data-item='{item}']").IsVisibleAsync());
+                await Portal.ScreenshotAsync(page, "county");
+            }
+        }
+
+        // The province page also shows the plan's four regions.
+        var province = await portal.OpenAsync("/", javaScript: false);
+        Assert.Equal(["pearl-river-delta", "east", "west", "north"], await province.Locator("#regions tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.region)"));
+    }
+
+    [Fact]
     public async Task Search_filters_by_city_and_kind_finds_by_name_and_pages()
     {
         var institution = Pick(InstitutionKind.InfoOutlet, 0);
