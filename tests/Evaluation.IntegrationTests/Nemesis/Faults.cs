@@ -14,7 +14,7 @@ public sealed record Fault(string Name, TimeSpan Hold, Func<NamespacedSystem, Ra
     /// A pause or a partition that must outlast the membership timeout holds until the other silos have declared the
     /// victim dead (Orleans' defaults: three missed 5 s probes and two votes, slower on a busy machine), at most this long.
     /// </summary>
-    public static readonly TimeSpan PastMembershipTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan PastMembershipTimeout = TimeSpan.FromSeconds(45);
 
     public static IReadOnlyList<Fault> All { get; } =
     [

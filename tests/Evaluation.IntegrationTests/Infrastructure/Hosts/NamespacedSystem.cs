@@ -223,7 +223,7 @@ public sealed class NamespacedSystem : IAsyncLifetime
     {
         if (SkipReason is { } reason)
         {
-            Assert.Skip($"Hosts of their own need root, `ip netns` and nft: {reason}.");
+            Assert.Skip($"Hosts of their own cannot be made on this machine: {reason}.");
         }
     }
 }
