@@ -38,7 +38,7 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         var clock = Stopwatch.StartNew();
         var sending = sources.Select(s => Task.Run(() => s.RunAsync(clock, stop.Token), ct)).ToList();
         int oldPrimary;
-        TimeSpan faultAt;
+        TimeSpan faultAt, resumedAt;
         try
         {
             await WaitForAsync(() => sources.Sum(s => s.Acknowledged.Count) >= 300, "ingestion did not start");
@@ -48,6 +48,7 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
 
             // Resumed: every source has had batches acknowledged well after the fault, nothing restarted.
             await WaitForAsync(() => sources.All(s => s.AcknowledgedSince(faultAt) >= 100), "ingestion did not resume after the failover");
+            resumedAt = clock.Elapsed;
         }
         finally
         {
@@ -66,10 +67,12 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         Assert.All(acknowledged, id => Assert.Equal(1, held.GetValueOrDefault(id)));
 
         var gap = LongestSilence(sources.SelectMany(s => s.AcknowledgedAt), faultAt);
+        var longestPerSource = sources.Max(s => LongestSilence(s.AcknowledgedAt, faultAt));
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{(crash ? "primary killed" : "planned switchover")}: {acknowledgedBeforeFault.Count} ratings acknowledged before the fault, " +
             $"{acknowledgedBeforeFault.Count(held.ContainsKey)} of them on the new primary (port {newPrimary}); {acknowledged.Count} acknowledged in all, " +
-            $"each held once; no batch acknowledged for {gap.TotalSeconds:F1} s; {sources.Sum(s => s.Unavailable)} answers 503 with Retry-After");
+            $"each held once; no batch acknowledged for {gap.TotalSeconds:F1} s (longest wait of one source {longestPerSource.TotalSeconds:F1} s); " +
+            $"{sources.Sum(s => s.Unavailable)} answers 503 with Retry-After; every source had 100 more acknowledged {(resumedAt - faultAt).TotalSeconds:F1} s after the fault");
 
         // The aggregates rebuilt after the fault equal the log, and every other connection of the system works:
         // the public reads, the follow-up store, the health of PostgreSQL, and a new API host's membership and key ring.
