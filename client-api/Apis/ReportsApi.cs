@@ -111,6 +111,11 @@ public static class ReportsApi
     {
         http.Response.Headers[Sha256Header] = archived.Sha256;
         http.Response.Headers[GeneratedAtHeader] = CsvWriter.Format(archived.GeneratedAt);
+        if (file.Format == ExportFormat.Html)
+        {
+            http.Response.Headers.ContentSecurityPolicy = ReportFiles.HtmlPolicy;
+        }
+
         return file.Format is ExportFormat.Csv or ExportFormat.Xlsx
             ? TypedResults.File(file.Content, file.ContentType, file.FileName)
             : TypedResults.File(file.Content, file.ContentType);

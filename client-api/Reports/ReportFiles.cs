@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -120,6 +121,23 @@ public static partial class ReportFiles
     [GeneratedRegex("\\bR[0-9a-f]{32}\\b")]
     private static partial Regex RandomRelationshipId();
 
+    /// <summary>The printable page's only style, inline so a downloaded copy stands alone.</summary>
+    private const string PageStyle =
+        "body{font-family:\"WenQuanYi Micro Hei\",\"Microsoft YaHei\",sans-serif;margin:1.5rem;color:#111}"
+        + "table{border-collapse:collapse;margin:0 0 1.5rem;font-size:.85rem}"
+        + "th,td{border:1px solid #999;padding:.2rem .4rem;text-align:left}"
+        + "td.n{text-align:right}"
+        + "th small{display:block;font-weight:normal;color:#444}"
+        + "@media print{body{margin:0}}";
+
+    /// <summary>
+    /// The content security policy the printable page is served with: nothing but its own inline style, allowed by
+    /// hash (the site's policy allows no inline style at all).
+    /// </summary>
+    public static readonly string HtmlPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(PageStyle)))}'; "
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
     /// <summary>A standalone page for reading and printing: every table with its Chinese and English labels.</summary>
     public static byte[] Html(MonthlyReport report)
     {
@@ -130,14 +148,7 @@ public static partial class ReportFiles
             <!doctype html>
             <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{e.Encode(report.ScopeName)} {report.Month} 好差评月度通报 monthly report</title>
-            <style>
-            body{"{"}font-family:"WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;margin:1.5rem;color:#111{"}"}
-            table{"{"}border-collapse:collapse;margin:0 0 1.5rem;font-size:.85rem{"}"}
-            th,td{"{"}border:1px solid #999;padding:.2rem .4rem;text-align:left{"}"}
-            td.n{"{"}text-align:right{"}"}
-            th small{"{"}display:block;font-weight:normal;color:#444{"}"}
-            @media print{"{"}body{"{"}margin:0{"}"} h2{"{"}break-before:auto{"}"} table{"{"}break-inside:auto{"}"}{"}"}
-            </style></head><body>
+            <style>{PageStyle}</style></head><body>
             <h1>{e.Encode(report.ScopeName)} {report.Month} 好差评月度通报 <small>monthly report</small></h1>
             <p>统计截至 {CsvWriter.Format(report.Cut)}（北京时间月末）：评价日期在本月、且在月末前收到的记录 ·
             figures as of the month's end: events dated in the month and received before its end.</p>

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Reports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Grains.Registry;
@@ -139,6 +140,9 @@ public sealed class MonthlyReportTests
         var html = Encoding.UTF8.GetString(first[ReportFormat.Html].Body);
         Assert.Contains("好差评月度通报", html, StringComparison.Ordinal);
         Assert.Contains(cityRow["name"]!.GetValue<string>(), html, StringComparison.Ordinal);
+        Assert.Equal(ReportFiles.HtmlPolicy, first[ReportFormat.Html].ContentSecurityPolicy);
+        var style = html[(html.IndexOf("<style>", StringComparison.Ordinal) + 7)..html.IndexOf("</style>", StringComparison.Ordinal)];
+        Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'", ReportFiles.HtmlPolicy, StringComparison.Ordinal);
 
         // A day later: late ratings dated in the month, ratings of this month, more follow-up and audit steps.
         clock.Advance(TimeSpan.FromDays(15));
@@ -230,7 +234,7 @@ public sealed class MonthlyReportTests
         Html,
     }
 
-    private sealed record ReportAnswer(byte[] Body, string Sha256, string GeneratedAt);
+    private sealed record ReportAnswer(byte[] Body, string Sha256, string GeneratedAt, string? ContentSecurityPolicy);
 
     /// <summary>The month before this one (two before in the first minutes of a month, before it has settled).</summary>
     private static DateOnly PastMonth()
@@ -306,7 +310,8 @@ public sealed class MonthlyReportTests
             answers[format] = new ReportAnswer(
                 body,
                 response.Headers.GetValues(ReportsApi.Sha256Header).Single(),
-                response.Headers.GetValues(ReportsApi.GeneratedAtHeader).Single());
+                response.Headers.GetValues(ReportsApi.GeneratedAtHeader).Single(),
+                response.Headers.TryGetValues("Content-Security-Policy", out var policy) ? policy.Single() : null);
         }
 
         return answers;
