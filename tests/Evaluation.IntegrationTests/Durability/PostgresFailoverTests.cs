@@ -70,19 +70,21 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         var longestPerSource = sources.Max(s => LongestSilence(s.AcknowledgedAt, faultAt));
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{(crash ? "primary killed" : "planned switchover")}: {acknowledgedBeforeFault.Count} ratings acknowledged before the fault, " +
-            $"{acknowledgedBeforeFault.Count(held.ContainsKey)} of them on the new primary (port {newPrimary}); {acknowledged.Count} acknowledged in all, " +
-            $"each held once; no batch acknowledged for {gap.TotalSeconds:F1} s (longest wait of one source {longestPerSource.TotalSeconds:F1} s); " +
-            $"{sources.Sum(s => s.Unavailable)} answers 503 with Retry-After; every source had 100 more acknowledged {(resumedAt - faultAt).TotalSeconds:F1} s after the fault");
+            $"{acknowledgedBeforeFault.Count(held.ContainsKey)} of them on the new primary (port {newPrimary}); " +
+            $"{acknowledged.Count} acknowledged in all, each held once; no batch acknowledged for {gap.TotalSeconds:F1} s " +
+            $"(longest wait of one source {longestPerSource.TotalSeconds:F1} s); {sources.Sum(s => s.Unavailable)} answers 503 with " +
+            $"Retry-After; every source had 100 more acknowledged {(resumedAt - faultAt).TotalSeconds:F1} s after the fault");
 
-        // The aggregates rebuilt after the fault equal the log, and every other connection of the system works:
-        // the public reads, the follow-up store, the health of PostgreSQL, and a new API host's membership and key ring.
+        // The aggregates rebuilt after the fault equal the log, and every other connection of the system works: the
+        // public reads, the follow-up store, the health of PostgreSQL, and a new API host's membership and key ring
+        // (the sign-in form carries an antiforgery token, protected with the key ring kept in PostgreSQL).
         var expected = await LogRecomputation.ByAreaAsync(database.ConnectionString, registry.Institutions.ToDictionary(i => i.Id, i => i.Id));
         await KillAndCompareTests.ConvergesAsync(expected, registry.Institutions.Select(i => i.Id), async id =>
             (await system.Cluster.Grains.GetGrain<IInstitutionGrain>(id).GetAggregate()).Aggregate);
         await AnswersAsync(system.Client, "/health/dependencies");
         await AnswersAsync(system.Client, $"/api/v1/public/institutions/{registry.Institutions[0].Id}");
         using var anotherHost = system.CreateApi().CreateClient();
-        await AnswersAsync(anotherHost, "/console");
+        await AnswersAsync(anotherHost, "/console/login");
         using var supervisor = system.CreateApi().CreateClient();
         supervisor.DefaultRequestHeaders.Authorization = new("Bearer", await system.TokenAsync("province-supervisor"));
         await AnswersAsync(supervisor, $"/api/v1/follow-ups?city={registry.Institutions[0].CityCode}");
