@@ -94,6 +94,8 @@ public enum LoggedEventKind : short
 /// <summary>
 /// An event as committed to the log. <see cref="Position"/> numbers the events of one institution
 /// 1, 2, 3, … without gaps, so an institution grain knows exactly which events it has applied.
+/// <see cref="Topics"/>: the comment topic ids of a 差评 (and of its exclusion), as logged, so counts recomputed
+/// from the log equal the grains' whatever the topic lexicon says later.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("LoggedEvent")]
 public sealed record LoggedEvent(
@@ -106,7 +108,8 @@ public sealed record LoggedEvent(
     [property: Id(6)] bool OnTime,
     [property: Id(7)] double HandlingHours,
     [property: Id(8)] bool HadOpen,
-    [property: Id(9)] string? ServiceItem = null);
+    [property: Id(9)] string? ServiceItem = null,
+    [property: Id(12)] IReadOnlyList<string>? Topics = null);
 
 /// <summary>
 /// The event log (PostgreSQL) could not be reached or refused the work. Nothing of the batch was
