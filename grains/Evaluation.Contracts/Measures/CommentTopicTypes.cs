@@ -28,3 +28,9 @@ public sealed record TopicSummary(
     [property: Id(0)] long BadD7,
     [property: Id(1)] long BadD30,
     [property: Id(2)] IReadOnlyList<TopicShare> Topics);
+
+/// <summary>The comment topics of a city's 差评, and of each of its institutions' by institution id (staff consoles only).</summary>
+[GenerateSerializer, Immutable, Alias("CityTopics")]
+public sealed record CityTopics(
+    [property: Id(0)] TopicSummary City,
+    [property: Id(1)] IReadOnlyDictionary<string, TopicSummary> Institutions);

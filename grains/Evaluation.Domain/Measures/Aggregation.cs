@@ -74,6 +74,8 @@ public static class Aggregation
 
                 break;
         }
+
+        TopicTally.Apply(data, logged);
     }
 
     public static void AddInto(AggregateData target, AggregateData source)
@@ -84,6 +86,7 @@ public static class Aggregation
         }
 
         target.Backlog += source.Backlog;
+        TopicTally.AddInto(target, source);
     }
 
     /// <summary>
@@ -121,6 +124,7 @@ public static class Aggregation
         }
 
         total.Backlog += current.Backlog - previous.Backlog;
+        TopicTally.Replace(total, previous, current);
     }
 
     public static AggregateData Sum(IEnumerable<AggregateData> parts)
@@ -200,6 +204,7 @@ public static class Aggregation
             CompareCounts(differences, where, nameof(Tally.FollowUps), FollowUpTally.Values(e.FollowUps), FollowUpTally.Values(a.FollowUps));
         }
 
+        TopicTally.Compare(differences, expected, actual);
         return differences;
     }
 

@@ -73,6 +73,17 @@ public sealed class AreaTotal<TMember>
             current.Tallies[key] = tally;
         }
 
+        foreach (var (key, count) in delta.Topics)
+        {
+            if (aggregate.Topics.TryGetValue(key, out var old))
+            {
+                previous.Topics[key] = old;
+            }
+
+            TopicTally.Set(aggregate.Topics, key, count);
+            TopicTally.Set(current.Topics, key, count);
+        }
+
         aggregate.Backlog = delta.Backlog;
         Swap(previous, current);
     }

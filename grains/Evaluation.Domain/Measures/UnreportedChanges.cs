@@ -10,17 +10,20 @@ namespace Evaluation.Domain.Measures;
 public sealed class UnreportedChanges
 {
     private HashSet<TallyKey> keys = [];
+    private HashSet<TopicKey> topicKeys = [];
     private long? acknowledged;
 
     /// <summary>
     /// Whether there is anything to report. Also true while the area's copy is unknown (at first, and after a
     /// report failed), so the member keeps trying until a whole report got through.
     /// </summary>
-    public bool Pending => acknowledged is null || keys.Count > 0;
+    public bool Pending => acknowledged is null || keys.Count > 0 || topicKeys.Count > 0;
 
     public void Changed(TallyKey key) => keys.Add(key);
 
     public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
+
+    public void TopicsChanged(IEnumerable<TopicKey> changed) => topicKeys.UnionWith(changed);
 
     /// <summary>
     /// The delta from the acknowledged report to <paramref name="current"/> as of <paramref name="position"/>,
@@ -49,7 +52,9 @@ public sealed class UnreportedChanges
         }
 
         keys = [];
-        return new AggregateDelta(from, position, changed, removed, current.Backlog);
+        var topics = topicKeys.ToDictionary(key => key, key => current.Topics.GetValueOrDefault(key));
+        topicKeys = [];
+        return new AggregateDelta(from, position, changed, removed, current.Backlog) { Topics = topics };
     }
 
     /// <summary>
@@ -67,6 +72,7 @@ public sealed class UnreportedChanges
     {
         keys.UnionWith(delta.Changed.Keys);
         keys.UnionWith(delta.Removed);
+        topicKeys.UnionWith(delta.Topics.Keys);
     }
 
     /// <summary>A report failed, and whether the area took it is unknown: the next report is a whole one.</summary>

@@ -147,6 +147,7 @@ public sealed class InstitutionGrain(
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
         unreported.Changed(Aggregation.KeyOf(e));
+        unreported.TopicsChanged(TopicTally.KeysOf(e));
     }
 
     /// <summary>
@@ -218,7 +219,9 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        unreported.Changed(Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays)));
+        var firstKeptDay = AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays);
+        unreported.Changed(Aggregation.PruneBefore(Aggregate, firstKeptDay));
+        unreported.TopicsChanged(TopicTally.PruneBefore(Aggregate, firstKeptDay));
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }

@@ -14,6 +14,9 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps) : IEventLo
     private readonly HashSet<string> claimedKeys = [];
     private readonly ConcurrentDictionary<string, List<LoggedEvent>> byInstitution = new();
 
+    // The topics of each logged rating, by institution and source id, for its exclusion (as the PostgreSQL log does).
+    private readonly Dictionary<(string Institution, string Source), IReadOnlyList<string>?> ratingTopics = [];
+
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
     {
         var outcomes = new AppendOutcome[events.Count];
@@ -36,6 +39,15 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps) : IEventLo
                 var hadOpen = e.OpenKey is not null && !claimedKeys.Add(e.OpenKey);
                 var log = byInstitution.GetOrAdd(e.InstitutionId, _ => []);
                 var logged = e.ToLogged(log.Count + 1, hadOpen);
+                if (e.Kind == LoggedEventKind.Evaluation)
+                {
+                    ratingTopics.TryAdd((e.InstitutionId, e.SourceId), e.Topics);
+                }
+                else if (e.Kind == LoggedEventKind.EvaluationExcluded)
+                {
+                    logged = logged with { Topics = ratingTopics.GetValueOrDefault((e.InstitutionId, e.SourceId)) };
+                }
+
                 log.Add(logged);
                 if (e.OpensFollowUp is { } followUp)
                 {

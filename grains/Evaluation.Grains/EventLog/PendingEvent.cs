@@ -10,7 +10,8 @@ namespace Evaluation.Grains.EventLog;
 /// a completion also probes <see cref="OpenKey"/> to learn whether the record was ever open (in the backlog).
 /// A 差评 carries the follow-up it opens, which the log stores in the same transaction when the rating is new;
 /// a follow-up step carries the follow-up as it is after the step (<see cref="SavesFollowUp"/>), which the log
-/// saves in the same transaction, so the step is counted exactly when it is stored.
+/// saves in the same transaction, so the step is counted exactly when it is stored. A 差评 and its exclusion carry
+/// the comment topics they count under (<see cref="Topics"/>).
 /// </summary>
 public sealed record PendingEvent(
     string DedupKey,
@@ -35,11 +36,12 @@ public sealed record PendingEvent(
     StoredFollowUp? OpensFollowUp = null,
     bool LeftOverdue = false,
     FollowUp? SavesFollowUp = null,
-    int SavesOverRevision = 0)
+    int SavesOverRevision = 0,
+    IReadOnlyList<string>? Topics = null)
 {
     /// <summary>Completions learn from the log whether their record was open; follow-up steps say themselves.</summary>
     public LoggedEvent ToLogged(long position, bool hadOpen) =>
-        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue);
+        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue, Topics: Topics);
 
     public bool IsFollowUpStep => Kind is >= LoggedEventKind.FollowUpCalledBack and <= LoggedEventKind.FollowUpRectifyOverdue;
 }

@@ -24,7 +24,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             completed_at timestamptz, on_time boolean, handling_hours double precision,
             follow_up jsonb, follow_up_opening jsonb, follow_up_city text, follow_up_opened_at timestamptz, follow_up_deadline timestamptz,
             left_overdue boolean, follow_up_revision int, follow_up_state smallint, follow_up_rectify_deadline timestamptz,
-            follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean
+            follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean, topics text[]
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         """;
@@ -33,12 +33,14 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         COPY incoming (ord, dedup_key, open_key, institution_id, kind, source_id, service_item, channel, domain, day,
             occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
             follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline,
-            left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted)
+            left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted,
+            topics)
         FROM STDIN (FORMAT BINARY)
         """;
 
     // Locks are always taken in the same order (institutions by id, then keys by key) so concurrent
-    // batches queue behind each other instead of deadlocking.
+    // batches queue behind each other instead of deadlocking. An exclusion (kind 3) takes the topics of the rating it
+    // excludes from the log, so it subtracts exactly what that rating added (none for one logged before topics).
     private const string AppendSql = """
         INSERT INTO institution_position (institution_id)
             SELECT DISTINCT institution_id FROM incoming ORDER BY 1 ON CONFLICT DO NOTHING;
@@ -63,11 +65,15 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             WHERE p.institution_id = m.institution_id),
         logged AS (
             INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
-                    level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open)
-                SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
-                    comment, real_name, NULL, accepted_at, completed_at, on_time, handling_hours,
-                    CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END
-                FROM numbered ORDER BY institution_id, position),
+                    level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open, topics)
+                SELECT n.institution_id, n.position, n.kind, n.source_id, n.service_item, n.channel, n.domain, n.day, n.occurred_at, n.level, n.tags,
+                    n.comment, n.real_name, NULL, n.accepted_at, n.completed_at, n.on_time, n.handling_hours,
+                    CASE WHEN n.kind = 2 THEN n.had_open WHEN n.kind BETWEEN 4 AND 9 THEN n.left_overdue END,
+                    CASE WHEN n.kind = 3 THEN (SELECT r.topics FROM event_log r
+                        WHERE r.institution_id = n.institution_id AND r.source_id = n.source_id AND r.kind = 0 ORDER BY r.position LIMIT 1)
+                        ELSE n.topics END
+                FROM numbered n ORDER BY n.institution_id, n.position
+                RETURNING institution_id, position, topics),
         opened AS (
             INSERT INTO follow_up (id, city_code, state, opened_at, call_back_deadline, revision, document, opening, contact_sealed,
                     institution_id, service_item, channel, level, due_at)
@@ -82,12 +88,13 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 FROM numbered n
                 WHERE n.follow_up_revision IS NOT NULL AND f.id = n.source_id AND f.revision = n.follow_up_from_revision
                 RETURNING f.id)
-        SELECT ord, position, had_open, follow_up_revision IS NULL OR source_id IN (SELECT id FROM saved) FROM numbered;
+        SELECT n.ord, n.position, n.had_open, n.follow_up_revision IS NULL OR n.source_id IN (SELECT id FROM saved), l.topics
+            FROM numbered n JOIN logged l USING (institution_id, position);
         """;
 
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false)
+               coalesce(handling_hours, 0), coalesce(had_open, false), topics
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
@@ -135,7 +142,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
             // Only the last statement's rows matter; the lock count before it is skipped.
-            while (reader.FieldCount != 4 && await reader.NextResultAsync(cancellationToken))
+            while (reader.FieldCount != 5 && await reader.NextResultAsync(cancellationToken))
             {
             }
 
@@ -148,7 +155,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                     throw new FollowUpConflictException(events[ord].SourceId);
                 }
 
-                outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2)));
+                var topics = reader.IsDBNull(4) ? null : reader.GetFieldValue<string[]>(4);
+                outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2)) with { Topics = topics });
             }
         }
 
@@ -199,6 +207,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
             await WriteNullableAsync(importer, saves?.DueAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(importer, saves is null ? null : (int?)e.SavesOverRevision, NpgsqlDbType.Integer, cancellationToken);
             await WriteNullableAsync(importer, saves?.OverdueNoted, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, e.Topics?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
@@ -225,7 +234,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 (byte)reader.GetInt16(5),
                 reader.GetBoolean(6),
                 reader.GetDouble(7),
-                reader.GetBoolean(8)));
+                reader.GetBoolean(8),
+                Topics: reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9)));
         }
 
         return events;

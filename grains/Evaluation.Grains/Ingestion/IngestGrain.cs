@@ -4,6 +4,7 @@ using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
+using Evaluation.Domain.Comments;
 using Evaluation.Domain.Ingestion;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
@@ -118,6 +119,9 @@ public sealed class IngestGrain(
 
     private PendingEvent ToEvent(EvaluationInput item, ValidItem valid)
     {
+        // Personal numbers leave free text here, before the log, the follow-up or anything else holds it (PIPL);
+        // topics are read from the redacted text, as an exclusion later reads them from the follow-up's.
+        item = item with { Comment = CommentRedaction.Redact(item.Comment), Tags = item.Tags?.Select(tag => CommentRedaction.Redact(tag)!).ToList() };
         var level = (byte)item.Level!.Value;
         // Only a 差评 is called back, so only its follow-up keeps the contact; any other rating's is not stored at all.
         var bad = FollowUpRules.IsBad(level);
@@ -141,7 +145,8 @@ public sealed class IngestGrain(
             Comment: item.Comment,
             RealName: item.RealName,
             ContactSealed: contactSealed,
-            OpensFollowUp: followUp);
+            OpensFollowUp: followUp,
+            Topics: bad ? CommentTopics.Of(level, item.Tags, item.Comment) : null);
     }
 
     /// <summary>Every 差评 opens a follow-up for the institution's city (SPEC 3.4), stored by the log with the rating.</summary>

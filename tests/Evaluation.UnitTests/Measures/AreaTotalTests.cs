@@ -79,6 +79,7 @@ public sealed class AreaTotalTests
             if (random.Next(10) == 0)
             {
                 Aggregation.PruneBefore(live[member], today.AddDays(-RetentionDays));
+                TopicTally.PruneBefore(live[member], today.AddDays(-RetentionDays));
             }
 
             // What a city is handed is a copy: the member goes on applying events to its own aggregate.

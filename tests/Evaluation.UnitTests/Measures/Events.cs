@@ -19,9 +19,11 @@ internal static class Events
         DateOnly day, double hours, bool onTime = true, bool hadOpen = true, Channel channel = Channel.Window) =>
         new(0, LoggedEventKind.ServiceCompleted, day, channel, IpDomain.Patent, 0, onTime, hours, hadOpen);
 
+    private static readonly string[][] SomeTopics = [["waiting"], ["attitude", "waiting"], ["other"], ["system", "fees", "overdue"]];
+
     /// <summary>
-    /// A random event of the last two weeks: ratings, exclusions of earlier ratings (some of days already
-    /// pruned, which leaves a negative count behind), opened and completed services.
+    /// A random event of the last two weeks: ratings (差评 with comment topics), exclusions of earlier ratings (some of
+    /// days already pruned, which leaves a negative count behind), opened and completed services.
     /// </summary>
     public static LoggedEvent Random(Random random, DateOnly today, List<LoggedEvent> ratings)
     {
@@ -31,7 +33,8 @@ internal static class Events
         switch (random.Next(10))
         {
             case < 4:
-                var rating = Rating(day, random.Next(1, 6), channel, domain);
+                var level = random.Next(1, 6);
+                var rating = Rating(day, level, channel, domain) with { Topics = level <= 2 ? SomeTopics[random.Next(SomeTopics.Length)] : null };
                 ratings.Add(rating);
                 return rating;
             case < 5 when ratings.Count > 0:

@@ -141,11 +141,13 @@ public sealed class ReportedTotalTests
                 var e = Events.Random(random, today, ratings[member]) with { Position = ++positions[member] };
                 Aggregation.Apply(live[member], e);
                 changes[member].Changed(Aggregation.KeyOf(e));
+                changes[member].TopicsChanged(TopicTally.KeysOf(e));
             }
 
             if (random.Next(15) == 0)
             {
                 changes[member].Changed(Aggregation.PruneBefore(live[member], today.AddDays(-RetentionDays)));
+                changes[member].TopicsChanged(TopicTally.PruneBefore(live[member], today.AddDays(-RetentionDays)));
             }
 
             if (changes[member].Pending && random.Next(3) > 0)
