@@ -5,7 +5,7 @@ namespace Evaluation.Domain.Comments;
 /// <summary>
 /// Reads the topics of a 差评 from its comment and reason tags: jieba.NET cuts the (redacted) comment into words,
 /// each word of a topic in <see cref="TopicLexicon"/> scores for it (strong words 2, others 1, a tag naming it 2),
-/// and the topics that score are returned best first (ties: the one the comment names first). A word followed
+/// a synonym of a lexicon word (<see cref="TopicSynonyms"/>) 1, and the topics that score are returned best first (ties: the one the comment names first). A word followed
 /// closely by praise (态度很好, 不慢) is not a complaint and scores nothing. Ratings of levels 3–5 have no topics;
 /// a 差评 with none gets <see cref="TopicLexicon.Other"/>.
 /// </summary>
@@ -34,6 +34,12 @@ public static class CommentTopics
         .ToDictionary(x => x.Tag, x => x.Topic, StringComparer.Ordinal);
 
     private static readonly Lazy<JiebaSegmenter> Segmenter = new(CreateSegmenter, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<Dictionary<string, CommentTopic[]>> Synonyms = new(
+        () => TopicSynonyms.Load(Path.Combine(JiebaDirectory, "cn_synonym.txt"), WordTopics.Keys.ToHashSet(StringComparer.Ordinal)),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static string JiebaDirectory => Path.Combine(AppContext.BaseDirectory, "jieba");
 
     /// <summary>The topic ids of a rating, best first; empty for a rating that is not a 差评.</summary>
     public static IReadOnlyList<string> Of(int level, IReadOnlyList<string>? tags, string? comment)
@@ -86,6 +92,11 @@ public static class CommentTopics
             return exact;
         }
 
+        if (Synonyms.Value.TryGetValue(word, out var synonym))
+        {
+            return synonym.Select(topic => (topic, 1));
+        }
+
         return word.Length < 3
             ? []
             : WordTopics.Where(w => w.Key.Length >= 2 && word.Contains(w.Key, StringComparison.Ordinal))
@@ -136,11 +147,11 @@ public static class CommentTopics
     /// </summary>
     private static JiebaSegmenter CreateSegmenter()
     {
-        var directory = Path.Combine(AppContext.BaseDirectory, "jieba");
+        var directory = JiebaDirectory;
         if (!File.Exists(Path.Combine(directory, "dict.txt")))
         {
             throw new InvalidOperationException(
-                $"jieba's dictionary is missing from {directory}: the build copies dict.txt, prob_emit.json and prob_trans.json there from the jieba.NET package.");
+                $"jieba's dictionary is missing from {directory}: the build copies dict.txt, prob_emit.json, prob_trans.json and cn_synonym.txt there from the jieba.NET package.");
         }
 
         ConfigManager.ConfigFileBaseDir = directory;
