@@ -17,6 +17,7 @@ public static class DetectionPass
     /// <param name="caseSignals">Signals from cases and handling (<see cref="CaseSignals"/>, <see cref="HandlingComparison"/>),
     /// booked with the institutions' own so they dedupe and resolve alike.</param>
     /// <param name="judged">The reasons this run judged (see <see cref="AlertBook.Apply"/>); null for all.</param>
+    /// <param name="annotate">Adds to a signal's explanation before it is booked (the comment topics, <see cref="TopicLines"/>).</param>
     public static (DetectionOutcome Outcome, AlertChanges Changes) Run(
         Detector detector,
         AlertBook book,
@@ -24,9 +25,11 @@ public static class DetectionPass
         SatisfactionModel? model,
         DateTimeOffset now,
         IReadOnlyList<Signal>? caseSignals = null,
-        IReadOnlySet<AlertReason>? judged = null)
+        IReadOnlySet<AlertReason>? judged = null,
+        Func<Signal, Signal>? annotate = null)
     {
         var outcome = detector.Score(rows, model);
-        return (outcome, book.Apply([.. outcome.Signals, .. caseSignals ?? []], now, ModelStamp.Of(model), judged));
+        var signals = annotate is null ? outcome.Signals : [.. outcome.Signals.Select(annotate)];
+        return (outcome, book.Apply([.. signals, .. caseSignals ?? []], now, ModelStamp.Of(model), judged));
     }
 }

@@ -118,14 +118,15 @@ internal sealed class TrafficModel
         var level = profile.DrawLevel(_random, penalty);
         var realName = _random.NextDouble() < RealNameShare;
         var occurred = completed + TimeSpan.FromMinutes(_random.Next(0, 30));
+        var voice = RaterVoice.Speak(level, _random);
         return new EvaluationItem(
             $"sim-{_runTag}-e{++_ratings:D7}",
             profile.Institution.Id,
             item.Code,
             channel,
             level,
-            RaterVoice.Tags(level, _random),
-            RaterVoice.Comment(level, _random),
+            voice.Tags,
+            voice.Comment,
             realName,
             realName ? RaterVoice.Contact(_random) : null,
             occurred < now ? occurred : now,

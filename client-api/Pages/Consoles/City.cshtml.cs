@@ -1,6 +1,8 @@
 using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
+using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Measures;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Evaluation.ClientApi.Pages.Consoles;
@@ -18,6 +20,11 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
     public FollowUpQueueQuery Queue { get; set; } = new();
 
     public FollowUpQueue FollowUps { get; private set; } = null!;
+
+    /// <summary>What the city's 差评 are about, and each institution's (staff only; never public).</summary>
+    public TopicSummary Topics { get; private set; } = null!;
+
+    public IReadOnlyList<InstitutionTopicRow> InstitutionTopics { get; private set; } = [];
 
     public Task<IActionResult> OnGetAsync(string? city) => ShowAsync(city);
 
@@ -50,7 +57,18 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
         await LoadAlertsAsync(code, RefreshUrl(code));
         await LoadAuditsAsync(code);
         await LoadQueueAsync(code, User.ConfinedToCity() is null ? code : null);
+        await LoadTopicsAsync(code);
         return Page();
+    }
+
+    private async Task LoadTopicsAsync(string code)
+    {
+        var topics = await Cluster.GetGrain<ICityGrain>(code).GetTopics();
+        Topics = topics.City;
+        var withBad = topics.Institutions.Where(i => i.Value.BadD30 > 0).ToList();
+        var names = await InstitutionNamesAsync(withBad.Select(i => i.Key));
+        InstitutionTopics = [.. withBad.Select(i => new InstitutionTopicRow(i.Key, names[i.Key], i.Value))
+            .OrderByDescending(r => r.Topics.BadD30).ThenBy(r => r.InstitutionId, StringComparer.Ordinal)];
     }
 
     private async Task LoadQueueAsync(string code, string? cityParameter)
@@ -73,3 +91,6 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
 
     private static string RefreshUrl(string city) => $"/console/city?handler=Alerts&city={Uri.EscapeDataString(city)}";
 }
+
+/// <summary>One institution's 差评 topics on the city console.</summary>
+public sealed record InstitutionTopicRow(string InstitutionId, string Name, TopicSummary Topics);

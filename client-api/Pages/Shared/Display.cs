@@ -18,6 +18,10 @@ public static class Display
 
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", Invariant) + "%" : "—";
 
+    /// <summary>A change of a rate in percentage points, signed: "+4.0 个百分点".</summary>
+    public static string PercentPoints(double? change) =>
+        change is { } c ? (c * 100).ToString("+0.0;-0.0;0.0", Invariant) + " 个百分点" : "—";
+
     public static string Score(double? score) => score is { } s ? s.ToString("0.0", Invariant) : "—";
 
     public static string Number(long n) => n.ToString("N0", Invariant);

@@ -77,6 +77,10 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetInstitutionAggregates"), AlwaysInterleave]
     Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
 
+    /// <summary>The comment topics of the city's 差评 and of each institution's, over 7 and 30 days (staff only).</summary>
+    [Alias("GetTopics")]
+    Task<CityTopics> GetTopics();
+
     /// <summary>The city's sum for the province; interleaves for the same reason as the institution's.</summary>
     [Alias("GetRollup"), AlwaysInterleave]
     Task<CityRollup> GetRollup();

@@ -123,6 +123,8 @@ public enum LoggedEventKind : short
 /// <see cref="Verified"/>: a rating (or the exclusion of one) of a service record its institution is known to have
 /// handled (一事一评). <see cref="RatedServiceDay"/>: the event makes a completed service rated, the one completed on
 /// that day (a rating of a completed record, or the completion of a record already rated), for the 评价率.
+/// <see cref="Topics"/>: the comment topic ids of a 差评 (and of its exclusion), as logged, so counts recomputed
+/// from the log equal the grains' whatever the topic lexicon says later.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("LoggedEvent")]
 public sealed record LoggedEvent(
@@ -137,7 +139,8 @@ public sealed record LoggedEvent(
     [property: Id(8)] bool HadOpen,
     [property: Id(9)] string? ServiceItem = null,
     [property: Id(10)] bool Verified = false,
-    [property: Id(11)] DateOnly? RatedServiceDay = null);
+    [property: Id(11)] DateOnly? RatedServiceDay = null,
+    [property: Id(12)] IReadOnlyList<string>? Topics = null);
 
 /// <summary>
 /// The event log (PostgreSQL) could not be reached or refused the work. Nothing of the batch was

@@ -89,6 +89,12 @@ public sealed class AggregateData
 
     /// <summary>The same counters per day and service item (事项), for the per-item breakdowns and detection.</summary>
     [Id(2)] public Dictionary<ServiceItemKey, Tally> ServiceItems { get; set; } = [];
+
+    /// <summary>
+    /// How many 差评 (levels 1–2) of each day mention each comment topic (see <see cref="TopicKey"/>); a 差评 with
+    /// several topics counts once under each, one with none under "other". Excluded 差评 are taken off again.
+    /// </summary>
+    [Id(3)] public Dictionary<TopicKey, long> Topics { get; set; } = [];
 }
 
 /// <summary>
@@ -111,4 +117,11 @@ public sealed record AggregateDelta(
     [property: Id(3)] IReadOnlyList<TallyKey> Removed,
     [property: Id(4)] long Backlog,
     [property: Id(5)] IReadOnlyDictionary<ServiceItemKey, Tally>? ChangedItems = null,
-    [property: Id(6)] IReadOnlyList<ServiceItemKey>? RemovedItems = null);
+    [property: Id(6)] IReadOnlyList<ServiceItemKey>? RemovedItems = null)
+{
+    /// <summary>
+    /// The current count of each topic tally that changed, 0 for one that went (pruned or excluded to nothing);
+    /// current values like <see cref="Changed"/>. 
+    /// </summary>
+    [Id(20)] public IReadOnlyDictionary<TopicKey, long> Topics { get; init; } = new Dictionary<TopicKey, long>();
+}

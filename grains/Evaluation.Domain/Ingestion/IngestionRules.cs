@@ -60,9 +60,9 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
             }
         }
 
-        if (item.Comment is { Length: > MaxCommentLength })
+        if (item.Comment is { } text && CharacterCount(text) is var length && length > MaxCommentLength)
         {
-            errors.Add(new(field["comment"], $"comment must be at most {MaxCommentLength} characters, got {item.Comment.Length}"));
+            errors.Add(new(field["comment"], $"comment must be at most {MaxCommentLength} characters (Unicode characters of any script, counted as sent), got {length}"));
         }
         else if (item.Comment is { } comment && !IsCleanText(comment, allowLineBreaks: true))
         {
@@ -274,6 +274,21 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Characters as a person counts them: an emoji or a rare ideograph outside the BMP is one, not the two UTF-16
+    /// units <see cref="string.Length"/> counts. Counted as sent, before redaction, which only ever shortens a comment.
+    /// </summary>
+    public static int CharacterCount(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";

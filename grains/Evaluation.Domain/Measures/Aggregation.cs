@@ -99,6 +99,8 @@ public static class Aggregation
 
                 break;
         }
+
+        TopicTally.Apply(data, logged);
     }
 
     /// <summary>
@@ -125,6 +127,7 @@ public static class Aggregation
         AddTallies(target.Tallies, source.Tallies);
         AddTallies(target.ServiceItems, source.ServiceItems);
         target.Backlog += source.Backlog;
+        TopicTally.AddInto(target, source);
     }
 
     /// <summary>
@@ -138,6 +141,7 @@ public static class Aggregation
         ReplaceTallies(total.Tallies, previous.Tallies, current.Tallies);
         ReplaceTallies(total.ServiceItems, previous.ServiceItems, current.ServiceItems);
         total.Backlog += current.Backlog - previous.Backlog;
+        TopicTally.Replace(total, previous, current);
     }
 
     private static void ReplaceTallies<TKey>(
@@ -275,6 +279,7 @@ public static class Aggregation
             CompareTallies(differences, $"{key.Day:yyyy-MM-dd}/item {key.ServiceItem}", expected.ServiceItems.GetValueOrDefault(key), actual.ServiceItems.GetValueOrDefault(key));
         }
 
+        TopicTally.Compare(differences, expected, actual);
         return differences;
     }
 

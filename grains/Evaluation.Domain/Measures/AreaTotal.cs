@@ -56,6 +56,18 @@ public sealed class AreaTotal<TMember>
         var current = new AggregateData { Backlog = delta.Backlog };
         Take(aggregate.Tallies, previous.Tallies, current.Tallies, delta.Changed, delta.Removed);
         Take(aggregate.ServiceItems, previous.ServiceItems, current.ServiceItems, delta.ChangedItems ?? Empty<ServiceItemKey>.Tallies, delta.RemovedItems ?? []);
+
+        foreach (var (key, count) in delta.Topics)
+        {
+            if (aggregate.Topics.TryGetValue(key, out var old))
+            {
+                previous.Topics[key] = old;
+            }
+
+            TopicTally.Set(aggregate.Topics, key, count);
+            TopicTally.Set(current.Topics, key, count);
+        }
+
         aggregate.Backlog = delta.Backlog;
         Swap(previous, current);
     }

@@ -12,24 +12,28 @@ public sealed class UnreportedChanges
 {
     private HashSet<TallyKey> keys = [];
     private HashSet<ServiceItemKey> itemKeys = [];
+    private HashSet<TopicKey> topicKeys = [];
     private long? acknowledged;
 
     /// <summary>
     /// Whether there is anything to report. Also true while the area's copy is unknown (at first, and after a
     /// report failed), so the member keeps trying until a whole report got through.
     /// </summary>
-    public bool Pending => acknowledged is null || keys.Count > 0 || itemKeys.Count > 0;
+    public bool Pending => acknowledged is null || keys.Count > 0 || itemKeys.Count > 0 || topicKeys.Count > 0;
 
     /// <summary>The tallies <see cref="Aggregation.Apply"/> changed for <paramref name="logged"/>.</summary>
     public void Changed(LoggedEvent logged)
     {
         keys.UnionWith(Aggregation.KeysOf(logged));
         itemKeys.UnionWith(Aggregation.ItemKeysOf(logged));
+        topicKeys.UnionWith(TopicTally.KeysOf(logged));
     }
 
     public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
 
     public void Changed(IEnumerable<ServiceItemKey> changed) => itemKeys.UnionWith(changed);
+
+    public void TopicsChanged(IEnumerable<TopicKey> changed) => topicKeys.UnionWith(changed);
 
     /// <summary>
     /// The delta from the acknowledged report to <paramref name="current"/> as of <paramref name="position"/>,
@@ -45,9 +49,11 @@ public sealed class UnreportedChanges
 
         var (changed, removed) = Take(keys, current.Tallies);
         var (changedItems, removedItems) = Take(itemKeys, current.ServiceItems);
+        var topics = topicKeys.ToDictionary(key => key, key => current.Topics.GetValueOrDefault(key));
         keys = [];
         itemKeys = [];
-        return new AggregateDelta(from, position, changed, removed, current.Backlog, changedItems, removedItems);
+        topicKeys = [];
+        return new AggregateDelta(from, position, changed, removed, current.Backlog, changedItems, removedItems) { Topics = topics };
     }
 
     private static (Dictionary<TKey, Tally> Changed, List<TKey> Removed) Take<TKey>(HashSet<TKey> keys, Dictionary<TKey, Tally> current)
@@ -87,6 +93,7 @@ public sealed class UnreportedChanges
         keys.UnionWith(delta.Removed);
         itemKeys.UnionWith(delta.ChangedItems?.Keys ?? []);
         itemKeys.UnionWith(delta.RemovedItems ?? []);
+        topicKeys.UnionWith(delta.Topics.Keys);
     }
 
     /// <summary>A report failed, and whether the area took it is unknown: the next report is a whole one.</summary>

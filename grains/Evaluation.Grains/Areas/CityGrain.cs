@@ -23,6 +23,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     private readonly RecentValues<string, AreaMeasures> counties = new(time, timing.ViewLifetime);
     private readonly RecentValue<AreaBreakdowns> breakdowns = new(time, timing.ViewLifetime);
     private readonly RecentValues<string, AreaBreakdowns> countyBreakdowns = new(time, timing.ViewLifetime);
+    private readonly RecentValue<CityTopics> topics = new(time, timing.ViewLifetime);
     private long version;
     private bool unreported = true;
 
@@ -65,6 +66,14 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 
     public Task<CityView> GetView() => view.GetAsync(ComputeViewAsync);
+
+    public Task<CityTopics> GetTopics() => topics.GetAsync(() =>
+    {
+        var today = AreaClock.Today(time);
+        return Task.FromResult(new CityTopics(
+            TopicMeasures.Summarize(Total(), today),
+            institutions.Total.Members.ToDictionary(m => m.Key, m => TopicMeasures.Summarize(m.Value, today))));
+    });
 
     public Task<AreaMeasures> GetCountyMeasures(string countyCode) => counties.GetAsync(countyCode, async () =>
         await MeasuresOfAsync(await CountyAsync(countyCode)));

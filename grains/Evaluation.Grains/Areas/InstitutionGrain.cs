@@ -242,6 +242,7 @@ public sealed class InstitutionGrain(
         var today = AreaClock.Today(time);
         unreported.Changed(Aggregation.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
         unreported.Changed(Aggregation.PruneServiceItemsBefore(Aggregate, MeasureSettings.Default.FirstRetainedServiceItemDay(today)));
+        unreported.TopicsChanged(TopicTally.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }

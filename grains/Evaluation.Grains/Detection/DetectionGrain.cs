@@ -124,7 +124,8 @@ public sealed class DetectionGrain(
             await RetrainAsync(rows, now);
         }
 
-        var (outcome, changes) = DetectionPass.Run(new Detector(timing.Settings), book, rows, model, now, caseSignals, judged);
+        var (outcome, changes) = DetectionPass.Run(
+            new Detector(timing.Settings), book, rows, model, now, caseSignals, judged, signal => TopicLines.Annotate(signal, aggregates, today));
         await alerts.WriteStateAsync();
         if (changes.Raised.Count > 0)
         {

@@ -18,6 +18,10 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps, TimeProvid
     private readonly Dictionary<string, Dictionary<string, DateOnly?>> records = [];
     private readonly List<SentEvent> sent = [];
 
+    // The topics of each logged rating, by institution and reference (SourceNames.Qualify), for its exclusion, whose
+    // source id is that reference (as the PostgreSQL log does).
+    private readonly Dictionary<(string Institution, string Reference), IReadOnlyList<string>?> ratingTopics = [];
+
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
     {
         var outcomes = new AppendOutcome[events.Count];
@@ -67,8 +71,18 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps, TimeProvid
         claimedKeys.Add(e.DedupKey);
         var hadOpen = e.OpenKey is not null && !claimedKeys.Add(e.OpenKey);
         var log = byInstitution.GetOrAdd(e.InstitutionId, _ => []);
-        var logged = e.ToLogged(log.Count + 1, hadOpen, verified, ratedDay);
+        var topics = e.Kind switch
+        {
+            LoggedEventKind.EvaluationExcluded or LoggedEventKind.EvaluationSourceExcluded => ratingTopics.GetValueOrDefault((e.InstitutionId, e.SourceId)),
+            _ => e.Topics,
+        };
+        var logged = e.ToLogged(log.Count + 1, hadOpen, verified, ratedDay, topics);
         log.Add(logged);
+        if (e.Kind == LoggedEventKind.Evaluation)
+        {
+            ratingTopics.TryAdd((e.InstitutionId, SourceNames.Qualify(e.Source ?? SourceNames.Default, e.SourceId)), e.Topics);
+        }
+
         if (e.Kind is LoggedEventKind.ServiceOpened or LoggedEventKind.ServiceCompleted)
         {
             var handled = records.TryGetValue(e.SourceId, out var known) ? known : records[e.SourceId] = [];

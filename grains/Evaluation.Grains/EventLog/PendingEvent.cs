@@ -14,7 +14,8 @@ namespace Evaluation.Grains.EventLog;
 /// <see cref="Source"/> names the rating source that sent the item (null for the events of staff and operators).
 /// 一事一评: a rating naming <see cref="ServiceRecordId"/> claims <see cref="RecordKey"/> (one rating per record) and is
 /// verified by the log when its institution handled that record; a completion probes <see cref="RecordKey"/> to learn
-/// whether its record was rated already. An exclusion repeats the <see cref="Verified"/> of the rating it excludes.
+/// whether its record was rated already. An exclusion repeats the <see cref="Verified"/> of the rating it excludes. A 差评 and its exclusion carry
+/// the comment topics they count under (<see cref="Topics"/>).
 /// </summary>
 public sealed record PendingEvent(
     string DedupKey,
@@ -43,15 +44,16 @@ public sealed record PendingEvent(
     string? Source = null,
     string? ServiceRecordId = null,
     string? RecordKey = null,
-    bool Verified = false)
+    bool Verified = false,
+    IReadOnlyList<string>? Topics = null)
 {
     /// <summary>
     /// Completions learn from the log whether their record was open, ratings whether they are verified, and either
-    /// whether it makes a completed service rated; follow-up steps say themselves.
+    /// whether it makes a completed service rated, exclusions the topics of their rating; follow-up steps say themselves.
     /// </summary>
-    public LoggedEvent ToLogged(long position, bool hadOpen, bool verified, DateOnly? ratedServiceDay) =>
+    public LoggedEvent ToLogged(long position, bool hadOpen, bool verified, DateOnly? ratedServiceDay, IReadOnlyList<string>? topics) =>
         new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue,
-            Verified: verified, RatedServiceDay: ratedServiceDay, ServiceItem: ServiceItem);
+            Verified: verified, RatedServiceDay: ratedServiceDay, ServiceItem: ServiceItem, Topics: topics);
 
     /// <summary>The follow-up this event opens or saves, if any.</summary>
     public string? FollowUpId => OpensFollowUp?.FollowUp.Id ?? SavesFollowUp?.Id;

@@ -29,7 +29,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
             left_overdue boolean, follow_up_revision int, follow_up_state smallint, follow_up_rectify_deadline timestamptz,
             follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean,
             follow_up_id text, source text, service_record_id text, record_key text, verified boolean NOT NULL,
-            record_of_institution text, rated_service_day date
+            record_of_institution text, rated_service_day date, topics text[]
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         """;
@@ -39,13 +39,15 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
             occurred_at, level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours,
             follow_up, follow_up_opening, follow_up_city, follow_up_opened_at, follow_up_deadline,
             left_overdue, follow_up_revision, follow_up_state, follow_up_rectify_deadline, follow_up_due_at, follow_up_from_revision, follow_up_overdue_noted,
-            follow_up_id, source, service_record_id, record_key, verified)
+            follow_up_id, source, service_record_id, record_key, verified, topics)
         FROM STDIN (FORMAT BINARY)
         """;
 
     // Locks are always taken in the same order (institutions by id, then keys by key) so concurrent
     // batches queue behind each other instead of deadlocking. 一事一评 is decided after the institutions are locked:
-    // a record and a rating of it concern the same institution, so their batches take turns.
+    // a record and a rating of it concern the same institution, so their batches take turns. An exclusion (kinds 3 and 10)
+    // takes the topics of the rating it excludes from the log, so it subtracts exactly what that rating added (none
+    // for one logged before topics); an exclusion's source_id is the rating's reference (SourceNames.Qualify).
     private const string AppendSql = """
         INSERT INTO institution_position (institution_id)
             SELECT DISTINCT institution_id FROM incoming ORDER BY 1 ON CONFLICT DO NOTHING;
@@ -88,12 +90,19 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         logged AS (
             INSERT INTO event_log (institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at,
                     level, tags, comment, real_name, contact_sealed, accepted_at, completed_at, on_time, handling_hours, had_open,
-                    source, service_record_id, verified, rated_service_day)
-                SELECT institution_id, position, kind, source_id, service_item, channel, domain, day, occurred_at, level, tags,
-                    comment, real_name, NULL, accepted_at, completed_at, on_time, handling_hours,
-                    CASE WHEN kind = 2 THEN had_open WHEN kind BETWEEN 4 AND 9 THEN left_overdue END,
-                    source, service_record_id, CASE WHEN kind IN (0, 3, 10) THEN verified END, rated_service_day
-                FROM numbered ORDER BY institution_id, position),
+                    source, service_record_id, verified, rated_service_day, topics)
+                SELECT n.institution_id, n.position, n.kind, n.source_id, n.service_item, n.channel, n.domain, n.day, n.occurred_at,
+                    n.level, n.tags, n.comment, n.real_name, NULL, n.accepted_at, n.completed_at, n.on_time, n.handling_hours,
+                    CASE WHEN n.kind = 2 THEN n.had_open WHEN n.kind BETWEEN 4 AND 9 THEN n.left_overdue END,
+                    n.source, n.service_record_id, CASE WHEN n.kind IN (0, 3, 10) THEN n.verified END, n.rated_service_day,
+                    CASE WHEN n.kind IN (3, 10) THEN (SELECT r.topics FROM event_log r
+                        WHERE r.institution_id = n.institution_id AND r.kind = 0
+                          AND n.source_id = CASE WHEN coalesce(r.source, 'development') = 'development' THEN r.source_id
+                                                 ELSE r.source || ':' || r.source_id END
+                        ORDER BY r.position LIMIT 1)
+                        ELSE n.topics END
+                FROM numbered n ORDER BY n.institution_id, n.position
+                RETURNING institution_id, position, topics),
         known_records AS (
             INSERT INTO service_record_ref (record_id, institution_id, completed_day)
                 SELECT DISTINCT ON (source_id, institution_id) source_id, institution_id, CASE WHEN kind = 2 THEN day END
@@ -115,13 +124,14 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
                 FROM numbered n
                 WHERE n.follow_up_revision IS NOT NULL AND f.id = n.follow_up_id AND f.revision = n.follow_up_from_revision
                 RETURNING f.id)
-        SELECT ord, position, had_open, follow_up_revision IS NULL OR follow_up_id IN (SELECT id FROM saved), verified, rated_service_day
-        FROM numbered;
+        SELECT n.ord, n.position, n.had_open, n.follow_up_revision IS NULL OR n.follow_up_id IN (SELECT id FROM saved),
+               n.verified, n.rated_service_day, l.topics
+        FROM numbered n JOIN logged l USING (institution_id, position);
         """;
 
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item
+               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item, topics
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
@@ -169,7 +179,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
             // Two result sets matter, told apart by their width: the refused ratings (2 columns) and the logged
-            // events (6); the lock count (1) is skipped.
+            // events (7); the lock count (1) is skipped.
             do
             {
                 if (reader.FieldCount == 2)
@@ -179,7 +189,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
                         outcomes[reader.GetInt32(0)] = new AppendOutcome(null, reader.GetString(1));
                     }
                 }
-                else if (reader.FieldCount == 6)
+                else if (reader.FieldCount == 7)
                 {
                     while (await reader.ReadAsync(cancellationToken))
                     {
@@ -191,7 +201,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
                         }
 
                         DateOnly? ratedDay = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5);
-                        outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(4), ratedDay));
+                        outcomes[ord] = new AppendOutcome(events[ord].ToLogged(reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(4), ratedDay,
+                            reader.IsDBNull(6) ? null : reader.GetFieldValue<string[]>(6)));
                     }
                 }
             }
@@ -253,6 +264,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
             await WriteNullableAsync(importer, e.ServiceRecordId, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(importer, e.RecordKey, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(e.Verified, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, e.Topics?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
@@ -344,8 +356,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
     }
 
     /// <summary>
-    /// An event from a row whose columns 1 to 11 are, as <see cref="ReadSql"/> has them: kind, day, channel, domain,
-    /// level, on_time, handling_hours, had_open, verified (nulls as 0 and false), rated_service_day and service_item.
+    /// An event from a row whose columns 1 to 12 are, as <see cref="ReadSql"/> has them: kind, day, channel, domain,
+    /// level, on_time, handling_hours, had_open, verified (nulls as 0 and false), rated_service_day, service_item and topics.
     /// </summary>
     public static LoggedEvent Counted(NpgsqlDataReader reader, long position) => new(
         position,
@@ -358,6 +370,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         reader.GetDouble(7),
         reader.GetBoolean(8),
         ServiceItem: reader.GetString(11),
+        Topics: reader.IsDBNull(12) ? null : reader.GetFieldValue<string[]>(12),
         Verified: reader.GetBoolean(9),
         RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10));
 

@@ -103,6 +103,7 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton<FollowUpRules>();
         silo.Services.AddSingleton<ContactLifecycle>();
         silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CommentTopicsWarmUp>();
         return silo.AddNotificationSources(settings.Notifications, settings.Smtp);
     }
 }

@@ -4,6 +4,7 @@ using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Cases;
+using Evaluation.Domain.Comments;
 using Evaluation.Domain.Ingestion;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
@@ -113,6 +114,9 @@ public sealed class IngestGrain(
 
     private PendingEvent ToEvent(string source, EvaluationInput item, ValidItem valid)
     {
+        // Personal numbers leave free text here, before the log, the follow-up or anything else holds it (PIPL);
+        // topics are read from the redacted text, as an exclusion later reads them from the follow-up's.
+        item = item with { Comment = CommentRedaction.Redact(item.Comment), Tags = item.Tags?.Select(tag => CommentRedaction.Redact(tag)!).ToList() };
         var level = (byte)item.Level!.Value;
         var reference = SourceNames.Qualify(source, item.Id!);
 
@@ -141,7 +145,9 @@ public sealed class IngestGrain(
             OpensFollowUp: followUp,
             Source: source,
             ServiceRecordId: item.ServiceRecordId,
-            RecordKey: item.ServiceRecordId is { } record ? DedupKeys.RatingOf(valid.Institution.Id, record) : null);
+            RecordKey: item.ServiceRecordId is { } record ? DedupKeys.RatingOf(valid.Institution.Id, record) : null,
+
+            Topics: bad ? CommentTopics.Of(level, item.Tags, item.Comment) : null);
     }
 
     /// <summary>Every 差评 opens a follow-up for the institution's city (SPEC 3.4), stored by the log with the rating.</summary>

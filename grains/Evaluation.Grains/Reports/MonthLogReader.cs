@@ -20,9 +20,9 @@ public interface IMonthLogReader
 public sealed class PostgresMonthLogReader(NpgsqlDataSource dataSource) : IMonthLogReader
 {
     private const string MonthSql = """
-        -- Columns 1 to 11 as PostgresEventLog.Counted reads them.
+        -- Columns 1 to 12 as PostgresEventLog.Counted reads them.
         SELECT institution_id, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item
+               coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item, topics
         FROM event_log WHERE day BETWEEN $1 AND $2 AND received_at < $3
         """;
 

@@ -40,6 +40,25 @@ public static class LogRecomputation
         await ReadTalliesAsync(connection, "l.service_item", (area, reader) =>
             TallyOf(Of(area).ServiceItems, new ServiceItemKey(reader.GetFieldValue<DateOnly>(1), reader.GetString(2))));
 
+        // Comment topics: each logged topic of a 差评 once, and '*' once per 差评 that has topics; an exclusion (upheld appeal or source) repeats
+        // the topics of the rating it excludes, so it counts -1 under each.
+        const string topics = """
+            SELECT m.area, l.day, t.topic, sum(CASE l.kind WHEN 0 THEN 1 ELSE -1 END)
+            FROM event_log l JOIN area_map m USING (institution_id)
+                CROSS JOIN LATERAL unnest(l.topics || '{*}'::text[]) AS t(topic)
+            WHERE l.kind IN (0, 3, 10) AND cardinality(l.topics) > 0
+            GROUP BY m.area, l.day, t.topic
+            HAVING sum(CASE l.kind WHEN 0 THEN 1 ELSE -1 END) <> 0
+            """;
+        await using (var command = new NpgsqlCommand(topics, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Of(reader.GetString(0)).Topics[new TopicKey(reader.GetFieldValue<DateOnly>(1), reader.GetString(2))] = reader.GetInt64(3);
+            }
+        }
+
         const string backlog = """
             SELECT m.area, count(*) FILTER (WHERE l.kind = 1) - count(*) FILTER (WHERE l.kind = 2 AND l.had_open)
             FROM event_log l JOIN area_map m USING (institution_id) GROUP BY m.area

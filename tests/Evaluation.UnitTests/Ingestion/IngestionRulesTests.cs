@@ -68,6 +68,24 @@ public sealed class IngestionRulesTests
         AssertRejected(Valid() with { Tags = ["ok", ""] }, "items[0].tags[1]");
     }
 
+    [Fact]
+    public void A_comment_is_bounded_in_characters_of_any_script_as_a_person_counts_them()
+    {
+        // 500 emoji are 1000 UTF-16 units and still 500 characters.
+        AssertAccepted(Valid() with { Comment = string.Concat(Enumerable.Repeat("😀", IngestionRules.MaxCommentLength)) });
+        AssertAccepted(Valid() with { Comment = string.Concat(Enumerable.Repeat("𠀋", IngestionRules.MaxCommentLength)) });
+
+        var mixed = string.Concat(Enumerable.Repeat("排队太久 queue очередь الانتظار 😀 13800138000。", 300))[..10_000];
+        var errors = new List<FieldError>();
+        Assert.Null(Rules.Validate(Valid() with { Comment = mixed }, 4, Now, errors));
+        var error = Assert.Single(errors);
+        Assert.Equal("items[4].comment", error.Field);
+        Assert.Equal(
+            $"comment must be at most 500 characters (Unicode characters of any script, counted as sent), got {IngestionRules.CharacterCount(mixed)}",
+            error.Message);
+        Assert.DoesNotContain("13800138000", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("很好\n谢谢", true, true)]
     [InlineData("😀 ok", false, true)]

@@ -83,6 +83,7 @@ public sealed class AreaTotalTests
             {
                 Aggregation.PruneBefore(live[member], today.AddDays(-RetentionDays));
                 Aggregation.PruneServiceItemsBefore(live[member], today.AddDays(-ItemRetentionDays));
+                TopicTally.PruneBefore(live[member], today.AddDays(-RetentionDays));
             }
 
             // What a city is handed is a copy: the member goes on applying events to its own aggregate.

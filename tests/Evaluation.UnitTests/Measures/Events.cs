@@ -22,9 +22,11 @@ internal static class Events
         DateOnly day, double hours, bool onTime = true, bool hadOpen = true, Channel channel = Channel.Window, string? item = null) =>
         new(0, LoggedEventKind.ServiceCompleted, day, channel, IpDomain.Patent, 0, onTime, hours, hadOpen, item);
 
+    private static readonly string[][] SomeTopics = [["waiting"], ["attitude", "waiting"], ["other"], ["system", "fees", "overdue"]];
+
     /// <summary>
-    /// A random event of the last two weeks: ratings, exclusions of earlier ratings (some of days already
-    /// pruned, which leaves a negative count behind), opened and completed services.
+    /// A random event of the last two weeks: ratings (差评 with comment topics), exclusions of earlier ratings (some of
+    /// days already pruned, which leaves a negative count behind), opened and completed services.
     /// </summary>
     public static LoggedEvent Random(Random random, DateOnly today, List<LoggedEvent> ratings)
     {
@@ -37,8 +39,10 @@ internal static class Events
             case < 4:
                 // Some ratings name a known service record (verified), some of them one completed days before.
                 var verified = random.Next(3) == 0;
-                var rating = Rating(day, random.Next(1, 6), channel, domain, item) with
+                var level = random.Next(1, 6);
+                var rating = Rating(day, level, channel, domain, item) with
                 {
+                    Topics = level <= 2 ? SomeTopics[random.Next(SomeTopics.Length)] : null,
                     Verified = verified,
                     RatedServiceDay = verified && random.Next(2) == 0 ? day.AddDays(-random.Next(3)) : null,
                 };

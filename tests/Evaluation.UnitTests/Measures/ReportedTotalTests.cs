@@ -179,6 +179,7 @@ public sealed class ReportedTotalTests
             {
                 changes[member].Changed(Aggregation.PruneBefore(live[member], today.AddDays(-RetentionDays)));
                 changes[member].Changed(Aggregation.PruneServiceItemsBefore(live[member], today.AddDays(-ItemRetentionDays)));
+                changes[member].TopicsChanged(TopicTally.PruneBefore(live[member], today.AddDays(-RetentionDays)));
             }
 
             if (changes[member].Pending && random.Next(3) > 0)
