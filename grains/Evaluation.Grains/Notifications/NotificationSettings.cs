@@ -10,7 +10,7 @@ public sealed class NotificationSettings
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a silo holds a subscription while it delivers; a dead silo's lease lapses after this.</summary>
-    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>One HTTP attempt's limit; a slow receiver costs at most this (times the in-call attempts) per delivery.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
