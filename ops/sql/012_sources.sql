@@ -40,13 +40,26 @@ CREATE TABLE IF NOT EXISTS service_record_ref (
     PRIMARY KEY (record_id, institution_id)
 );
 
--- API hosts authenticate sources and administer them; silos never need the key hashes.
+
+-- Roles granted later (SELECT evaluation_grant_roles(), see 009_roles.sql) get the API's right to the sources too.
 DO $$
 BEGIN
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'evaluation_api') THEN
-        GRANT SELECT, INSERT, UPDATE ON source TO evaluation_api;
-    END IF;
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'evaluation_silo') THEN
-        REVOKE ALL ON source FROM evaluation_silo;
+    IF to_regprocedure('evaluation_grant_roles_before_sources()') IS NULL THEN
+        ALTER FUNCTION evaluation_grant_roles() RENAME TO evaluation_grant_roles_before_sources;
     END IF;
 END$$;
+
+CREATE OR REPLACE FUNCTION evaluation_grant_roles() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    outcome text := evaluation_grant_roles_before_sources();
+BEGIN
+    IF outcome = 'granted' THEN
+        GRANT SELECT, INSERT, UPDATE ON source TO evaluation_api;
+        REVOKE ALL ON source FROM evaluation_silo;
+    END IF;
+    RETURN outcome;
+END$$;
+
+-- API hosts authenticate sources and administer them; silos never need the key hashes.
+SELECT evaluation_grant_roles();

@@ -25,6 +25,7 @@ public sealed class PublicPortalTests(Portal portal)
 
         Assert.Equal("75.0%", await today.Locator(".good-rate").InnerTextAsync());
         Assert.Equal("25.0%", await today.Locator(".bad-rate").InnerTextAsync());
+        Assert.Equal("0 (0.0%)", await today.Locator(".verified").InnerTextAsync()); // none names a service record
         Assert.Contains("评价数量不足", await today.Locator(".smoothed").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(["2", "1", "0", "0", "1"], await page.Locator("#levels tbody .count").AllInnerTextsAsync());
         Assert.Equal(institution.Address, await page.Locator("#address").InnerTextAsync());

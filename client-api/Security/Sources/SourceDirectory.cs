@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
 
@@ -8,7 +9,7 @@ namespace Evaluation.ClientApi.Security.Sources;
 /// <see cref="RefreshInterval"/>, at once on the host that changed them) and the configured keys, each a source of
 /// its own with no limits. A created source's key is <c>name.secret</c>, so it is found by name, not by trying hashes.
 /// </summary>
-public sealed class SourceDirectory(ISourceStore store, SourceKeyStore configured, TimeProvider time)
+public sealed class SourceDirectory(ISourceStore store, SourceKeyStore configured, TimeProvider time, ILogger<SourceDirectory> logger)
 {
     /// <summary>How long another host may still accept a key revoked here.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
@@ -42,8 +43,18 @@ public sealed class SourceDirectory(ISourceStore store, SourceKeyStore configure
         if (snapshot is null || time.GetUtcNow() - snapshot.LoadedAt > RefreshInterval)
         {
             var loadedAt = time.GetUtcNow();
-            var all = await store.AllAsync(cancellationToken);
-            current = snapshot = new Snapshot(loadedAt, all.ToDictionary(s => s.Name, StringComparer.Ordinal));
+            try
+            {
+                var all = await store.AllAsync(cancellationToken);
+                current = snapshot = new Snapshot(loadedAt, all.ToDictionary(s => s.Name, StringComparer.Ordinal));
+            }
+            catch (DbException ex)
+            {
+                // A database outage must not lock out the sources: the ones read last keep working (the configured
+                // ones always do), and the store is tried again after the interval, not on every request.
+                logger.LogWarning(ex, "Reading the rating sources failed; using the {Count} read before", snapshot?.Sources.Count ?? 0);
+                current = snapshot = new Snapshot(loadedAt, snapshot?.Sources ?? new Dictionary<string, SourceRecord>());
+            }
         }
 
         return snapshot.Sources;
