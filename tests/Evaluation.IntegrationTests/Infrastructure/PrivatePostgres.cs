@@ -38,8 +38,12 @@ public sealed class PrivatePostgres : IAsyncLifetime
 
     public int Port => port;
 
+    // Every silo holds pools for the log and for each Orleans provider; a paused or restarted one keeps its
+    // connections until the server notices, so several hosts need more than the default 100.
+    private const int MaxConnections = 400;
+
     public Task StartAsync() =>
-        AsPostgresAsync("pg_ctl", "-D", Data, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-p {port} -k {directory} -c listen_addresses={ListenAddresses} -c fsync=off", "start");
+        AsPostgresAsync("pg_ctl", "-D", Data, "-l", Path.Combine(directory, "log"), "-w", "-o", $"-p {port} -k {directory} -c listen_addresses={ListenAddresses} -c max_connections={MaxConnections} -c fsync=off", "start");
 
     private string ListenAddresses => AlsoListenOn is { } address ? $"127.0.0.1,{address}" : "127.0.0.1";
 

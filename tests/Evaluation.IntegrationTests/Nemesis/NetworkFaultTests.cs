@@ -30,7 +30,7 @@ public sealed class NetworkFaultTests(NamespacedSystem system) : IClassFixture<N
 
     public static TheoryData<string> Faults => [.. Fault.All.Append(Fault.Combined).Select(f => f.Name)];
 
-    [Theory]
+    [Theory(Timeout = 300_000)]
     [MemberData(nameof(Faults))]
     public async Task Nothing_acknowledged_is_lost_or_double_counted_and_ingest_recovers_after(string name)
     {

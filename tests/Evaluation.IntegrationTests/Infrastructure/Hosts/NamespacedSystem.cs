@@ -158,12 +158,7 @@ public sealed class NamespacedSystem : IAsyncLifetime
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
-            await using var connection = new NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT status FROM orleans_membership WHERE address = $1 ORDER BY generation DESC LIMIT 1", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = silo.Host.Address });
-            if (await command.ExecuteScalarAsync() is int status && status == DeadStatus)
+            if (await LatestStatusAsync(silo) == DeadStatus)
             {
                 return true;
             }
@@ -172,6 +167,24 @@ public sealed class NamespacedSystem : IAsyncLifetime
         }
 
         return false;
+    }
+
+    private async Task<int?> LatestStatusAsync(HostProcess silo)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT status FROM orleans_membership WHERE address = $1 ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = silo.Host.Address });
+            return await command.ExecuteScalarAsync() as int?;
+        }
+        catch (NpgsqlException)
+        {
+            // Busy with the hosts' connections; the membership table is read again in a moment.
+            return null;
+        }
     }
 
     /// <summary>Removes every network fault: the rules of every host flushed.</summary>

@@ -20,6 +20,9 @@ public sealed class RetryingSource(int seed, IReadOnlyList<Institution> institut
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
+    /// <summary>A real source would keep trying; a test must end, so a system that never answers fails it instead.</summary>
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(3);
+
     private readonly TrafficGenerator traffic = new(institutions, seed) { ResendShare = 0.05 };
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private int api = seed % apis.Count;
@@ -125,6 +128,11 @@ public sealed class RetryingSource(int seed, IReadOnlyList<Institution> institut
             }
 
             FailedAttempts++;
+            if (DateTimeOffset.UtcNow - firstSent > GiveUpAfter)
+            {
+                throw new TimeoutException($"a batch of {items.Count} items was not answered in {GiveUpAfter.TotalMinutes} minutes of sending it again");
+            }
+
             api = (api + 1) % apis.Count;
             await Task.Delay(wait);
         }
