@@ -38,6 +38,8 @@ public static class Aggregation
                 data.Backlog--;
                 break;
         }
+
+        TopicTally.Apply(data, logged);
     }
 
     private static void Count(Tally tally, LoggedEvent logged)
@@ -99,8 +101,6 @@ public static class Aggregation
 
                 break;
         }
-
-        TopicTally.Apply(data, logged);
     }
 
     /// <summary>

@@ -37,12 +37,12 @@ public sealed class BackupRestoreTests : IDisposable
         var quietRegion = sample.PeerGroupOf(registry.Institutions[0]).Region;
         var quiet = registry.Institutions.Where(i => sample.PeerGroupOf(i).Region == quietRegion).Take(12).ToList();
         var busy = registry.Institutions.Where(i => sample.PeerGroupOf(i).Region != quietRegion).ToList();
-        await new RetryingSource(system.Client, new TrafficGenerator(quiet, seed: 1850) { ResendShare = 0 }).SendAsync(batches: 8);
+        await new OutageTimingSource(system.Client, new TrafficGenerator(quiet, seed: 1850) { ResendShare = 0 }).SendAsync(batches: 8);
         var answersBefore = await PublicAnswersAsync(system.Client, quiet);
 
         // The busy ones get ratings all along, the backup taken in the middle.
         var sources = Enumerable.Range(0, 2)
-            .Select(i => new RetryingSource(system.Client, new TrafficGenerator(busy, seed: 1860 + i) { ResendShare = 0 }))
+            .Select(i => new OutageTimingSource(system.Client, new TrafficGenerator(busy, seed: 1860 + i) { ResendShare = 0 }))
             .ToList();
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();

@@ -32,7 +32,7 @@ public sealed class PostgresFailoverTests(HaPostgres formation) : IClassFixture<
         await system.InitializeAsync();
         var registry = ShippedRegistry.Sample;
         var sources = Enumerable.Range(0, Sources)
-            .Select(i => new RetryingSource(system.Client, new TrafficGenerator(registry.Institutions, seed: (crash ? 1800 : 1810) + i) { ResendShare = 0 }))
+            .Select(i => new OutageTimingSource(system.Client, new TrafficGenerator(registry.Institutions, seed: (crash ? 1800 : 1810) + i) { ResendShare = 0 }))
             .ToList();
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();

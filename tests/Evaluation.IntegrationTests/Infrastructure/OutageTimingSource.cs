@@ -9,9 +9,11 @@ namespace Evaluation.IntegrationTests.Infrastructure;
 /// <summary>
 /// A rating source that sends batches of new ratings and, told 503, sends the same batch again until it gets an
 /// answer (every quarter second, sooner than Retry-After asks, to time the outage closely). Keeps each id it
-/// was told is stored (accepted, or a duplicate of a send whose answer it lost) with when it was told.
+/// was told is stored (accepted, or a duplicate of a send whose answer it lost) with when it was told. Unlike the
+/// network drills' <see cref="Hosts.RetryingSource"/>, which behaves as a polite source across several API hosts,
+/// this one talks to one host and measures how long the database was unavailable to it.
 /// </summary>
-public sealed class RetryingSource(HttpClient client, TrafficGenerator traffic)
+public sealed class OutageTimingSource(HttpClient client, TrafficGenerator traffic)
 {
     public ConcurrentDictionary<string, TimeSpan> Acknowledged { get; } = new();
 
