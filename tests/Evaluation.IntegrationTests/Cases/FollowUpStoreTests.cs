@@ -66,9 +66,13 @@ public sealed class FollowUpStoreTests(PostgresDatabase database) : IClassFixtur
     [Fact]
     public async Task The_database_lists_state_overdue_and_pages_as_the_rules_do()
     {
+        // A database of its own: the lists are compared whole, and the class's other tests open follow-ups too.
+        await using var own = new PostgresDatabase();
+        await own.InitializeAsync();
+        await using var ownSource = NpgsqlDataSource.Create(own.ConnectionString);
         var inMemory = new InMemoryFollowUpStore();
-        var log = new PostgresEventLog(dataSource);
-        var postgres = new PostgresFollowUpStore(dataSource);
+        var log = new PostgresEventLog(ownSource);
+        var postgres = new PostgresFollowUpStore(ownSource);
         var random = new Random(11);
         var pending = new List<PendingEvent>();
         for (var i = 0; i < 60; i++)

@@ -108,7 +108,10 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
     [Fact]
     public async Task Upkeep_creates_the_coming_months_once_even_when_two_silos_race()
     {
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        // A database of its own: the class's shared one may already hold months another test's batch created.
+        await using var own = new PostgresDatabase();
+        await own.InitializeAsync();
+        await using var dataSource = NpgsqlDataSource.Create(own.ConnectionString);
         var partitions = new EventLogPartitions(dataSource);
 
         // The migration made today's window; a silo two years on finds every month of its window missing.
@@ -123,7 +126,7 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         Assert.Equal(new DateOnly(later.Year, later.Month, 1).AddMonths(3), to);
         for (var month = from; month <= to; month = month.AddMonths(1))
         {
-            var bounds = await StringsAsync(database.ConnectionString, $"""
+            var bounds = await StringsAsync(own.ConnectionString, $"""
                 SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class AS c JOIN pg_inherits AS i ON i.inhrelid = c.oid
                 WHERE i.inhparent = 'event_log'::regclass AND c.relname = 'event_log_{month:yyyy_MM}'
                 """);
