@@ -89,7 +89,8 @@ public sealed class AggregateData
 /// What changed in an institution's aggregate between two reports, so it need not send (and Orleans need not
 /// copy) its whole aggregate, up to 400 days of tallies, five times a second. <see cref="Changed"/> holds the
 /// current value of each changed tally, not an increment, so applying a delta twice does no harm;
-/// <see cref="Removed"/> the tallies pruned since; <see cref="Backlog"/> the current backlog.
+/// <see cref="Removed"/> the tallies pruned since; <see cref="Backlog"/> the current backlog;
+/// <see cref="ChangedItems"/> and <see cref="RemovedItems"/> the same for the service-item tallies (null: none).
 /// A receiver applies it only on top of the report at <see cref="FromPosition"/>.
 /// </summary>
 /// <remarks>
@@ -102,4 +103,6 @@ public sealed record AggregateDelta(
     [property: Id(1)] long ToPosition,
     [property: Id(2)] IReadOnlyDictionary<TallyKey, Tally> Changed,
     [property: Id(3)] IReadOnlyList<TallyKey> Removed,
-    [property: Id(4)] long Backlog);
+    [property: Id(4)] long Backlog,
+    [property: Id(5)] IReadOnlyDictionary<ServiceItemKey, Tally>? ChangedItems = null,
+    [property: Id(6)] IReadOnlyList<ServiceItemKey>? RemovedItems = null);

@@ -13,9 +13,33 @@ public static class Aggregation
     /// <summary>Relative tolerance for the summed handling hours, which differ in the last bits with summation order.</summary>
     private const double HoursTolerance = 1e-9;
 
+    /// <summary>
+    /// Counts one event in the tally of its day, channel and domain and, when it names its 事项, in the tally of
+    /// its day and service item too (follow-up steps and exclusions carry the item of the rating they are about).
+    /// </summary>
     public static void Apply(AggregateData data, LoggedEvent logged)
     {
-        var tally = TallyFor(data.Tallies, KeyOf(logged));
+        Count(TallyFor(data.Tallies, KeyOf(logged)), logged);
+        if (ItemKeyOf(logged) is { } itemKey)
+        {
+            Count(TallyFor(data.ServiceItems, itemKey), logged);
+        }
+
+        switch (logged.Kind)
+        {
+            case LoggedEventKind.ServiceOpened:
+                data.Backlog++;
+                break;
+
+            // A record first sent already completed never entered the backlog.
+            case LoggedEventKind.ServiceCompleted when logged.HadOpen:
+                data.Backlog--;
+                break;
+        }
+    }
+
+    private static void Count(Tally tally, LoggedEvent logged)
+    {
         switch (logged.Kind)
         {
             case LoggedEventKind.Evaluation:
@@ -47,7 +71,6 @@ public static class Aggregation
                 break;
             case LoggedEventKind.ServiceOpened:
                 tally.Opened++;
-                data.Backlog++;
                 break;
             case LoggedEventKind.ServiceCompleted:
                 tally.Completed++;
@@ -58,13 +81,6 @@ public static class Aggregation
 
                 tally.HandlingHoursSum += logged.HandlingHours;
                 HistogramOf(tally)[HandlingHistogram.BucketOf(logged.HandlingHours)]++;
-
-                // A record first sent already completed never entered the backlog.
-                if (logged.HadOpen)
-                {
-                    data.Backlog--;
-                }
-
                 break;
             default:
                 if (!FollowUpTally.Apply(FollowUpsOf(tally), logged))
@@ -78,11 +94,8 @@ public static class Aggregation
 
     public static void AddInto(AggregateData target, AggregateData source)
     {
-        foreach (var (key, tally) in source.Tallies)
-        {
-            AddTally(TallyFor(target.Tallies, key), tally);
-        }
-
+        AddTallies(target.Tallies, source.Tallies);
+        AddTallies(target.ServiceItems, source.ServiceItems);
         target.Backlog += source.Backlog;
     }
 
@@ -94,12 +107,21 @@ public static class Aggregation
     /// </summary>
     public static void Replace(AggregateData total, AggregateData previous, AggregateData current)
     {
-        foreach (var (key, tally) in current.Tallies)
+        ReplaceTallies(total.Tallies, previous.Tallies, current.Tallies);
+        ReplaceTallies(total.ServiceItems, previous.ServiceItems, current.ServiceItems);
+        total.Backlog += current.Backlog - previous.Backlog;
+    }
+
+    private static void ReplaceTallies<TKey>(
+        Dictionary<TKey, Tally> total, Dictionary<TKey, Tally> previous, Dictionary<TKey, Tally> current)
+        where TKey : notnull
+    {
+        foreach (var (key, tally) in current)
         {
-            var before = previous.Tallies.GetValueOrDefault(key);
+            var before = previous.GetValueOrDefault(key);
             if (before is null || !SameCounts(before, tally))
             {
-                var target = TallyFor(total.Tallies, key);
+                var target = TallyFor(total, key);
                 if (before is not null)
                 {
                     SubtractTally(target, before);
@@ -110,17 +132,15 @@ public static class Aggregation
             }
         }
 
-        foreach (var (key, tally) in previous.Tallies)
+        foreach (var (key, tally) in previous)
         {
-            if (!current.Tallies.ContainsKey(key))
+            if (!current.ContainsKey(key))
             {
-                var target = TallyFor(total.Tallies, key);
+                var target = TallyFor(total, key);
                 SubtractTally(target, tally);
                 RemoveIfEmpty(total, key, target);
             }
         }
-
-        total.Backlog += current.Backlog - previous.Backlog;
     }
 
     public static AggregateData Sum(IEnumerable<AggregateData> parts)
@@ -137,12 +157,24 @@ public static class Aggregation
     public static AggregateData Clone(AggregateData data) => Sum([data]);
 
     /// <summary>Drops the tallies of days before <paramref name="firstKeptDay"/>; returns their keys.</summary>
-    public static IReadOnlyList<TallyKey> PruneBefore(AggregateData data, DateOnly firstKeptDay)
+    public static IReadOnlyList<TallyKey> PruneBefore(AggregateData data, DateOnly firstKeptDay) =>
+        PruneDays(data.Tallies, key => key.Day, firstKeptDay);
+
+    /// <summary>
+    /// Drops the service-item tallies of days before <paramref name="firstKeptDay"/>; returns their keys. They are
+    /// kept for fewer days than the main tallies (<see cref="MeasureSettings.ServiceItemRetentionDays"/>): they
+    /// multiply an institution's state by its number of items, and no per-item measure looks further back.
+    /// </summary>
+    public static IReadOnlyList<ServiceItemKey> PruneServiceItemsBefore(AggregateData data, DateOnly firstKeptDay) =>
+        PruneDays(data.ServiceItems, key => key.Day, firstKeptDay);
+
+    private static List<TKey> PruneDays<TKey>(Dictionary<TKey, Tally> tallies, Func<TKey, DateOnly> dayOf, DateOnly firstKeptDay)
+        where TKey : notnull
     {
-        var old = data.Tallies.Keys.Where(key => key.Day < firstKeptDay).ToList();
+        var old = tallies.Keys.Where(key => dayOf(key) < firstKeptDay).ToList();
         foreach (var key in old)
         {
-            data.Tallies.Remove(key);
+            tallies.Remove(key);
         }
 
         return old;
@@ -150,6 +182,10 @@ public static class Aggregation
 
     /// <summary>The key of the tally <see cref="Apply"/> changes for <paramref name="logged"/>.</summary>
     public static TallyKey KeyOf(LoggedEvent logged) => new(logged.Day, logged.Channel, logged.Domain);
+
+    /// <summary>The key of the service-item tally <see cref="Apply"/> changes for <paramref name="logged"/>, if it names its item.</summary>
+    public static ServiceItemKey? ItemKeyOf(LoggedEvent logged) =>
+        logged.ServiceItem is { } item ? new ServiceItemKey(logged.Day, item) : null;
 
     public static Tally CloneTally(Tally tally)
     {
@@ -176,31 +212,46 @@ public static class Aggregation
             .OrderBy(key => key.Day).ThenBy(key => key.Channel).ThenBy(key => key.Domain);
         foreach (var key in keys)
         {
-            var where = $"{key.Day:yyyy-MM-dd}/{key.Channel}/{key.Domain}";
-            var e = expected.Tallies.GetValueOrDefault(key) ?? new Tally();
-            var a = actual.Tallies.GetValueOrDefault(key) ?? new Tally();
-            CompareCounts(differences, where, "Levels", e.Levels, a.Levels);
-            CompareCount(differences, where, nameof(Tally.Opened), e.Opened, a.Opened);
-            CompareCount(differences, where, nameof(Tally.Completed), e.Completed, a.Completed);
-            CompareCount(differences, where, nameof(Tally.CompletedOnTime), e.CompletedOnTime, a.CompletedOnTime);
-            var scale = Math.Max(1, Math.Max(Math.Abs(e.HandlingHoursSum), Math.Abs(a.HandlingHoursSum)));
-            if (Math.Abs(e.HandlingHoursSum - a.HandlingHoursSum) > HoursTolerance * scale)
-            {
-                differences.Add(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{where} HandlingHoursSum: expected {e.HandlingHoursSum}, actual {a.HandlingHoursSum}"));
-            }
+            CompareTallies(differences, $"{key.Day:yyyy-MM-dd}/{key.Channel}/{key.Domain}", expected.Tallies.GetValueOrDefault(key), actual.Tallies.GetValueOrDefault(key));
+        }
 
-            CompareCounts(
-                differences,
-                where,
-                nameof(Tally.HandlingHistogram),
-                e.HandlingHistogram ?? [],
-                a.HandlingHistogram ?? []);
-            CompareCounts(differences, where, nameof(Tally.FollowUps), FollowUpTally.Values(e.FollowUps), FollowUpTally.Values(a.FollowUps));
+        var items = expected.ServiceItems.Keys.Union(actual.ServiceItems.Keys)
+            .OrderBy(key => key.Day).ThenBy(key => key.ServiceItem, StringComparer.Ordinal);
+        foreach (var key in items)
+        {
+            CompareTallies(differences, $"{key.Day:yyyy-MM-dd}/item {key.ServiceItem}", expected.ServiceItems.GetValueOrDefault(key), actual.ServiceItems.GetValueOrDefault(key));
         }
 
         return differences;
+    }
+
+    private static void CompareTallies(List<string> differences, string where, Tally? expected, Tally? actual)
+    {
+        var e = expected ?? new Tally();
+        var a = actual ?? new Tally();
+        CompareCounts(differences, where, "Levels", e.Levels, a.Levels);
+        CompareCount(differences, where, nameof(Tally.Opened), e.Opened, a.Opened);
+        CompareCount(differences, where, nameof(Tally.Completed), e.Completed, a.Completed);
+        CompareCount(differences, where, nameof(Tally.CompletedOnTime), e.CompletedOnTime, a.CompletedOnTime);
+        var scale = Math.Max(1, Math.Max(Math.Abs(e.HandlingHoursSum), Math.Abs(a.HandlingHoursSum)));
+        if (Math.Abs(e.HandlingHoursSum - a.HandlingHoursSum) > HoursTolerance * scale)
+        {
+            differences.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{where} HandlingHoursSum: expected {e.HandlingHoursSum}, actual {a.HandlingHoursSum}"));
+        }
+
+        CompareCounts(differences, where, nameof(Tally.HandlingHistogram), e.HandlingHistogram ?? [], a.HandlingHistogram ?? []);
+        CompareCounts(differences, where, nameof(Tally.FollowUps), FollowUpTally.Values(e.FollowUps), FollowUpTally.Values(a.FollowUps));
+    }
+
+    private static void AddTallies<TKey>(Dictionary<TKey, Tally> target, Dictionary<TKey, Tally> source)
+        where TKey : notnull
+    {
+        foreach (var (key, tally) in source)
+        {
+            AddTally(TallyFor(target, key), tally);
+        }
     }
 
     /// <summary>Adds one tally's counters to another; also how measures fold tallies into windows.</summary>
@@ -263,7 +314,8 @@ public static class Aggregation
         }
     }
 
-    private static void RemoveIfEmpty(AggregateData total, TallyKey key, Tally tally)
+    private static void RemoveIfEmpty<TKey>(Dictionary<TKey, Tally> total, TKey key, Tally tally)
+        where TKey : notnull
     {
         if (tally.Opened == 0
             && tally.Completed == 0
@@ -273,7 +325,7 @@ public static class Aggregation
             && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
             && FollowUpTally.IsEmpty(tally.FollowUps))
         {
-            total.Tallies.Remove(key);
+            total.Remove(key);
         }
     }
 

@@ -54,27 +54,45 @@ public sealed class AreaTotal<TMember>
         // so the total swaps them as it swaps whole reports.
         var previous = new AggregateData { Backlog = aggregate.Backlog };
         var current = new AggregateData { Backlog = delta.Backlog };
-        foreach (var key in delta.Removed)
-        {
-            if (aggregate.Tallies.Remove(key, out var old))
-            {
-                previous.Tallies[key] = old;
-            }
-        }
-
-        foreach (var (key, tally) in delta.Changed)
-        {
-            if (aggregate.Tallies.TryGetValue(key, out var old))
-            {
-                previous.Tallies[key] = old;
-            }
-
-            aggregate.Tallies[key] = tally;
-            current.Tallies[key] = tally;
-        }
-
+        Take(aggregate.Tallies, previous.Tallies, current.Tallies, delta.Changed, delta.Removed);
+        Take(aggregate.ServiceItems, previous.ServiceItems, current.ServiceItems, delta.ChangedItems ?? Empty<ServiceItemKey>.Tallies, delta.RemovedItems ?? []);
         aggregate.Backlog = delta.Backlog;
         Swap(previous, current);
+    }
+
+    /// <summary>Moves the member's tallies the delta replaces into <paramref name="previous"/> and its new ones into <paramref name="current"/>.</summary>
+    private static void Take<TKey>(
+        Dictionary<TKey, Tally> member,
+        Dictionary<TKey, Tally> previous,
+        Dictionary<TKey, Tally> current,
+        IReadOnlyDictionary<TKey, Tally> changed,
+        IReadOnlyList<TKey> removed)
+        where TKey : notnull
+    {
+        foreach (var key in removed)
+        {
+            if (member.Remove(key, out var old))
+            {
+                previous[key] = old;
+            }
+        }
+
+        foreach (var (key, tally) in changed)
+        {
+            if (member.TryGetValue(key, out var old))
+            {
+                previous[key] = old;
+            }
+
+            member[key] = tally;
+            current[key] = tally;
+        }
+    }
+
+    private static class Empty<TKey>
+        where TKey : notnull
+    {
+        public static readonly IReadOnlyDictionary<TKey, Tally> Tallies = new Dictionary<TKey, Tally>();
     }
 
     private void Swap(AggregateData previous, AggregateData current)

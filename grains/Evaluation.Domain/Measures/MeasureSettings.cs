@@ -5,13 +5,18 @@ namespace Evaluation.Domain.Measures;
 /// <summary>The tunable parts of the measures; one instance serves every area so all are judged alike.</summary>
 /// <param name="PriorStrength">How many ratings' worth of weight the peer prior has in the smoothed score.</param>
 /// <param name="RetentionDays">How many days of tallies an aggregate keeps; must cover the longest window and backfill.</param>
+/// <param name="ServiceItemRetentionDays">
+/// How many days of service-item tallies an aggregate keeps: the longest window (90 days), since they multiply an
+/// institution's state by its number of 事项 and no per-item measure looks further back.
+/// </param>
 public sealed record MeasureSettings(
     int MinSampleToday = 5,
     int MinSample7 = 10,
     int MinSample30 = 20,
     int MinSample90 = 30,
     double PriorStrength = 10,
-    int RetentionDays = 400)
+    int RetentionDays = 400,
+    int ServiceItemRetentionDays = 90)
 {
     public static MeasureSettings Default { get; } = new();
 
@@ -27,4 +32,7 @@ public sealed record MeasureSettings(
 
     /// <summary>The first day an aggregate still keeps on <paramref name="today"/>; see <see cref="Aggregation.PruneBefore"/>.</summary>
     public DateOnly FirstRetainedDay(DateOnly today) => today.AddDays(1 - RetentionDays);
+
+    /// <summary>The first day of service-item tallies an aggregate still keeps on <paramref name="today"/>; see <see cref="Aggregation.PruneServiceItemsBefore"/>.</summary>
+    public DateOnly FirstRetainedServiceItemDay(DateOnly today) => today.AddDays(1 - ServiceItemRetentionDays);
 }

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
 
 namespace Evaluation.Domain.Measures;
@@ -10,17 +11,28 @@ namespace Evaluation.Domain.Measures;
 public sealed class UnreportedChanges
 {
     private HashSet<TallyKey> keys = [];
+    private HashSet<ServiceItemKey> itemKeys = [];
     private long? acknowledged;
 
     /// <summary>
     /// Whether there is anything to report. Also true while the area's copy is unknown (at first, and after a
     /// report failed), so the member keeps trying until a whole report got through.
     /// </summary>
-    public bool Pending => acknowledged is null || keys.Count > 0;
+    public bool Pending => acknowledged is null || keys.Count > 0 || itemKeys.Count > 0;
 
-    public void Changed(TallyKey key) => keys.Add(key);
+    /// <summary>The tallies <see cref="Aggregation.Apply"/> changed for <paramref name="logged"/>.</summary>
+    public void Changed(LoggedEvent logged)
+    {
+        keys.Add(Aggregation.KeyOf(logged));
+        if (Aggregation.ItemKeyOf(logged) is { } itemKey)
+        {
+            itemKeys.Add(itemKey);
+        }
+    }
 
     public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
+
+    public void Changed(IEnumerable<ServiceItemKey> changed) => itemKeys.UnionWith(changed);
 
     /// <summary>
     /// The delta from the acknowledged report to <paramref name="current"/> as of <paramref name="position"/>,
@@ -34,11 +46,21 @@ public sealed class UnreportedChanges
             return null;
         }
 
-        var changed = new Dictionary<TallyKey, Tally>();
-        var removed = new List<TallyKey>();
+        var (changed, removed) = Take(keys, current.Tallies);
+        var (changedItems, removedItems) = Take(itemKeys, current.ServiceItems);
+        keys = [];
+        itemKeys = [];
+        return new AggregateDelta(from, position, changed, removed, current.Backlog, changedItems, removedItems);
+    }
+
+    private static (Dictionary<TKey, Tally> Changed, List<TKey> Removed) Take<TKey>(HashSet<TKey> keys, Dictionary<TKey, Tally> current)
+        where TKey : notnull
+    {
+        var changed = new Dictionary<TKey, Tally>();
+        var removed = new List<TKey>();
         foreach (var key in keys)
         {
-            if (current.Tallies.TryGetValue(key, out var tally))
+            if (current.TryGetValue(key, out var tally))
             {
                 changed[key] = Aggregation.CloneTally(tally);
             }
@@ -48,8 +70,7 @@ public sealed class UnreportedChanges
             }
         }
 
-        keys = [];
-        return new AggregateDelta(from, position, changed, removed, current.Backlog);
+        return (changed, removed);
     }
 
     /// <summary>
@@ -67,6 +88,8 @@ public sealed class UnreportedChanges
     {
         keys.UnionWith(delta.Changed.Keys);
         keys.UnionWith(delta.Removed);
+        itemKeys.UnionWith(delta.ChangedItems?.Keys ?? []);
+        itemKeys.UnionWith(delta.RemovedItems ?? []);
     }
 
     /// <summary>A report failed, and whether the area took it is unknown: the next report is a whole one.</summary>

@@ -146,7 +146,7 @@ public sealed class InstitutionGrain(
         Aggregation.Apply(Aggregate, e);
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
-        unreported.Changed(Aggregation.KeyOf(e));
+        unreported.Changed(e);
     }
 
     /// <summary>
@@ -218,7 +218,9 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        unreported.Changed(Aggregation.PruneBefore(Aggregate, AreaClock.Today(time).AddDays(-MeasureSettings.Default.RetentionDays)));
+        var today = AreaClock.Today(time);
+        unreported.Changed(Aggregation.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
+        unreported.Changed(Aggregation.PruneServiceItemsBefore(Aggregate, MeasureSettings.Default.FirstRetainedServiceItemDay(today)));
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }

@@ -39,7 +39,7 @@ public sealed record PendingEvent(
 {
     /// <summary>Completions learn from the log whether their record was open; follow-up steps say themselves.</summary>
     public LoggedEvent ToLogged(long position, bool hadOpen) =>
-        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue);
+        new(position, Kind, Day, Channel, Domain, Level, OnTime, HandlingHours, Kind == LoggedEventKind.ServiceCompleted ? hadOpen : LeftOverdue, ServiceItem);
 
     public bool IsFollowUpStep => Kind is >= LoggedEventKind.FollowUpCalledBack and <= LoggedEventKind.FollowUpRectifyOverdue;
 }

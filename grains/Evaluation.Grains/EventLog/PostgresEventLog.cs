@@ -87,7 +87,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
 
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
-               coalesce(handling_hours, 0), coalesce(had_open, false)
+               coalesce(handling_hours, 0), coalesce(had_open, false), service_item
         FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
         """;
 
@@ -225,7 +225,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource) : IEventLog
                 (byte)reader.GetInt16(5),
                 reader.GetBoolean(6),
                 reader.GetDouble(7),
-                reader.GetBoolean(8)));
+                reader.GetBoolean(8),
+                reader.GetString(9)));
         }
 
         return events;

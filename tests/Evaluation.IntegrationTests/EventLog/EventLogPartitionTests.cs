@@ -142,6 +142,7 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         // attempt fails as a whole, the month is created and the same batch goes in once, in order.
         var outcomes = await log.AppendAsync([Rating("no-month", "fine", Today), Rating("no-month", "far-future", new DateOnly(2035, 1, 15))], Ct);
         Assert.Equal([1L, 2L], outcomes.Select(o => o.Logged!.Position));
+        Assert.All(outcomes, o => Assert.Equal("PAT-SEARCH", o.Logged!.ServiceItem));
         Assert.Equal(["event_log_2035_01"], await StringsAsync(database.ConnectionString, "SELECT to_regclass('event_log_2035_01')::text"));
         Assert.Equal(2, (await log.ReadAsync("no-month", 0, Ct)).Count);
     }
@@ -173,6 +174,9 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         var all = await log.ReadAsync("replayed", 0, Ct);
         Assert.Equal(Enumerable.Range(1, days.Count).Select(p => (long)p), all.Select(e => e.Position));
         Assert.Equal(days, all.Select(e => e.Day));
+
+        // The replay carries each event's 事项, for the per-item tallies, as the append's answer did.
+        Assert.All(all, e => Assert.Equal("PAT-SEARCH", e.ServiceItem));
 
         var rest = await log.ReadAsync("replayed", 50, Ct);
         Assert.Equal(Enumerable.Range(51, days.Count - 50).Select(p => (long)p), rest.Select(e => e.Position));

@@ -8,16 +8,19 @@ namespace Evaluation.UnitTests.Measures;
 /// <summary>Short constructors for logged events, so each test reads as the story it checks.</summary>
 internal static class Events
 {
-    public static LoggedEvent Rating(
-        DateOnly day, int level, Channel channel = Channel.Window, IpDomain domain = IpDomain.Patent) =>
-        new(0, LoggedEventKind.Evaluation, day, channel, domain, (byte)level, false, 0, false);
+    /// <summary>The 事项 random events are about: a few, so their tallies fill up; null for a source that names none.</summary>
+    private static readonly string?[] Items = ["PAT-SEARCH", "TM-REG", "COPY-REG", null];
 
-    public static LoggedEvent Opened(DateOnly day, Channel channel = Channel.Window) =>
-        new(0, LoggedEventKind.ServiceOpened, day, channel, IpDomain.Patent, 0, false, 0, false);
+    public static LoggedEvent Rating(
+        DateOnly day, int level, Channel channel = Channel.Window, IpDomain domain = IpDomain.Patent, string? item = null) =>
+        new(0, LoggedEventKind.Evaluation, day, channel, domain, (byte)level, false, 0, false, item);
+
+    public static LoggedEvent Opened(DateOnly day, Channel channel = Channel.Window, string? item = null) =>
+        new(0, LoggedEventKind.ServiceOpened, day, channel, IpDomain.Patent, 0, false, 0, false, item);
 
     public static LoggedEvent Completed(
-        DateOnly day, double hours, bool onTime = true, bool hadOpen = true, Channel channel = Channel.Window) =>
-        new(0, LoggedEventKind.ServiceCompleted, day, channel, IpDomain.Patent, 0, onTime, hours, hadOpen);
+        DateOnly day, double hours, bool onTime = true, bool hadOpen = true, Channel channel = Channel.Window, string? item = null) =>
+        new(0, LoggedEventKind.ServiceCompleted, day, channel, IpDomain.Patent, 0, onTime, hours, hadOpen, item);
 
     /// <summary>
     /// A random event of the last two weeks: ratings, exclusions of earlier ratings (some of days already
@@ -28,10 +31,11 @@ internal static class Events
         var day = today.AddDays(-random.Next(15));
         var channel = (Channel)random.Next(3);
         var domain = (IpDomain)random.Next(3);
+        var item = Items[random.Next(Items.Length)];
         switch (random.Next(10))
         {
             case < 4:
-                var rating = Rating(day, random.Next(1, 6), channel, domain);
+                var rating = Rating(day, random.Next(1, 6), channel, domain, item);
                 ratings.Add(rating);
                 return rating;
             case < 5 when ratings.Count > 0:
@@ -39,9 +43,9 @@ internal static class Events
                 ratings.Remove(excluded);
                 return excluded with { Kind = LoggedEventKind.EvaluationExcluded };
             case < 7:
-                return Opened(day, channel);
+                return Opened(day, channel, item);
             default:
-                return Completed(day, random.NextDouble() * 72, random.Next(4) > 0, random.Next(5) > 0, channel);
+                return Completed(day, random.NextDouble() * 72, random.Next(4) > 0, random.Next(5) > 0, channel, item);
         }
     }
 

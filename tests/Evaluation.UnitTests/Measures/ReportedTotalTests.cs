@@ -35,6 +35,35 @@ public sealed class ReportedTotalTests
     }
 
     [Fact]
+    public void A_delta_carries_the_changed_and_pruned_service_item_tallies()
+    {
+        var member = Events.Aggregate(Events.Rating(Day.AddDays(-1), 2, item: "TM-REG"), Events.Rating(Day, 5, item: "PAT-SEARCH"));
+        var changes = new UnreportedChanges();
+        var total = new ReportedTotal<string>();
+        total.Accept("a", 2, Aggregation.Clone(member));
+        total.Accept("b", 1, Events.Aggregate(Events.Rating(Day, 1, item: "PAT-SEARCH")));
+        changes.Acknowledged(2);
+
+        var rating = Events.Rating(Day, 4, item: "PAT-SEARCH") with { Position = 3 };
+        Aggregation.Apply(member, rating);
+        changes.Changed(rating);
+        changes.Changed(Aggregation.PruneServiceItemsBefore(member, Day));
+        var delta = changes.TakeDelta(member, 3)!;
+
+        Assert.Equal([new ServiceItemKey(Day, "PAT-SEARCH")], delta.ChangedItems!.Keys);
+        Assert.Equal([new ServiceItemKey(Day.AddDays(-1), "TM-REG")], delta.RemovedItems);
+        Assert.True(total.Accept("a", delta));
+        Assert.Equal([new ServiceItemKey(Day, "PAT-SEARCH")], total.Total.Value.ServiceItems.Keys);
+        Assert.Equal([1L, 0, 0, 1, 1], total.Total.Value.ServiceItems[new ServiceItemKey(Day, "PAT-SEARCH")].Levels);
+        Assert.False(changes.Pending);
+
+        // A delta the area did not take leaves its item keys pending for the next one.
+        changes.NotTaken(delta);
+        Assert.True(changes.Pending);
+        Assert.Equal(delta.ChangedItems.Keys, changes.TakeDelta(member, 3)!.ChangedItems!.Keys);
+    }
+
+    [Fact]
     public void A_delta_that_does_not_follow_on_from_the_held_report_is_refused()
     {
         var total = new ReportedTotal<string>();
@@ -59,6 +88,9 @@ public sealed class ReportedTotalTests
     {
         const int Members = 6;
         const int RetentionDays = 12;
+
+        // Service-item tallies go sooner than the rest, as they do in the grains.
+        const int ItemRetentionDays = 6;
         var random = new Random(20261125);
         var live = Enumerable.Range(0, Members).Select(_ => new AggregateData()).ToArray();
         var positions = new long[Members];
@@ -140,12 +172,13 @@ public sealed class ReportedTotalTests
             {
                 var e = Events.Random(random, today, ratings[member]) with { Position = ++positions[member] };
                 Aggregation.Apply(live[member], e);
-                changes[member].Changed(Aggregation.KeyOf(e));
+                changes[member].Changed(e);
             }
 
             if (random.Next(15) == 0)
             {
                 changes[member].Changed(Aggregation.PruneBefore(live[member], today.AddDays(-RetentionDays)));
+                changes[member].Changed(Aggregation.PruneServiceItemsBefore(live[member], today.AddDays(-ItemRetentionDays)));
             }
 
             if (changes[member].Pending && random.Next(3) > 0)
