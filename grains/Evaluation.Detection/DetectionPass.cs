@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
+using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Registry;
 
 namespace Evaluation.Detection;
@@ -7,6 +8,7 @@ namespace Evaluation.Detection;
 /// <summary>One detection run as grains and the harness both do it: feature rows, scores, alert changes.</summary>
 public static class DetectionPass
 {
+
     public static IReadOnlyList<InstitutionFeatures> Features(
         InstitutionRegistry registry, IReadOnlyDictionary<string, AggregateData> aggregates, DateOnly today)
     {
@@ -26,7 +28,7 @@ public static class DetectionPass
         IReadOnlyList<Signal>? caseSignals = null,
         IReadOnlySet<AlertReason>? judged = null)
     {
-        var outcome = detector.Score(rows, model);
+        var outcome = detector.Score(rows, model, WorkingCalendar.ToLocalDate(now).ToDateOnly());
         return (outcome, book.Apply([.. outcome.Signals, .. caseSignals ?? []], now, ModelStamp.Of(model), judged));
     }
 }

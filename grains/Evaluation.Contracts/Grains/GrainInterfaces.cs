@@ -33,6 +33,13 @@ public interface IInstitutionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetAggregate"), AlwaysInterleave]
     Task<PositionedAggregate> GetAggregate();
+
+    /// <summary>
+    /// The aggregate as of <paramref name="position"/> or later: an institution behind the log first reads what it
+    /// lacks from it. Detection's consistent cut for an institution its city has not yet heard from.
+    /// </summary>
+    [Alias("GetAggregateAt")]
+    Task<PositionedAggregate> GetAggregateAt(long position);
 }
 
 /// <summary>A prefecture city: the sum of its institutions, and their rankings. Key: city division code.</summary>
@@ -61,9 +68,9 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetCountyMeasures")]
     Task<AreaMeasures> GetCountyMeasures(string countyCode);
 
-    /// <summary>The latest aggregate of each institution of the city, by institution id, for detection.</summary>
-    [Alias("GetInstitutionAggregates"), AlwaysInterleave]
-    Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
+    /// <summary>The latest aggregate of each institution of the city and the log position it reflects, by institution id, for detection.</summary>
+    [Alias("GetInstitutionReports"), AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports();
 
     /// <summary>The city's sum for the province; interleaves for the same reason as the institution's.</summary>
     [Alias("GetRollup"), AlwaysInterleave]

@@ -85,6 +85,16 @@ public sealed class InstitutionGrain(
 
     public Task<PositionedAggregate> GetAggregate() => Task.FromResult(new PositionedAggregate(Aggregate, Position));
 
+    public async Task<PositionedAggregate> GetAggregateAt(long position)
+    {
+        if (Position < position)
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+
+        return new PositionedAggregate(Aggregate, Position);
+    }
+
     public async Task<AreaMeasures> GetMeasures()
     {
         var current = await registry.GetAsync();

@@ -71,4 +71,7 @@ public interface IEventLog
 
     /// <summary>The last position handed out for an institution (0 when it has none).</summary>
     Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The last position handed out for every institution with events: what the log has acknowledged so far.</summary>
+    Task<IReadOnlyDictionary<string, long>> LastPositionsAsync(CancellationToken cancellationToken = default);
 }
