@@ -76,7 +76,7 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
             AddIfAny(signals, SuddenDrop(row, peers, score));
         }
 
-        signals.AddRange(decline.Judge(rows, peers, today, anomaly));
+        signals.AddRange(Superseded(decline.Judge(rows, peers, today, anomaly), signals));
         signals.AddRange(parts.Institutions(rows, anomaly));
         signals.AddRange(parts.Cities(rows));
         signals.AddRange(pace.Judge(rows, peers, anomaly));
@@ -248,6 +248,17 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
         var lines = new List<ExplanationLine> { line };
         lines.AddRange(Top(row, peers, FeatureWindow.Days7, Measure.Satisfaction, [(Measure.BadRateTrend, FeatureWindow.Days7)]).Take(TopMeasures - 1));
         return new Signal(row, AlertReason.SuddenDrop, raise, hold, SeverityOf(excess), anomaly, lines);
+    }
+
+    /// <summary>
+    /// A decline is the early word on what the satisfaction and drop reasons say once the evidence is in: an
+    /// institution they raise this run gets no new decline alert (an open one is held), so the one alert a
+    /// supervisor has triaged is not followed by another about the same ratings.
+    /// </summary>
+    private static IEnumerable<Signal> Superseded(IEnumerable<Signal> declines, List<Signal> signals)
+    {
+        var raised = signals.Where(s => s.Raise && s.Reason is AlertReason.LowSatisfaction or AlertReason.SuddenDrop).Select(s => s.InstitutionId).ToHashSet();
+        return declines.Select(d => d.Raise && raised.Contains(d.InstitutionId) ? d with { Raise = false, Hold = true } : d);
     }
 
     /// <summary>The triggering measure first, then the other candidates that deviate most from the peers.</summary>
