@@ -25,7 +25,7 @@ public static class AlertsApi
         // Supervisors see every city; a city officer's city is forced onto the city filter.
         var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Roles.StaffPolicy);
         alerts.MapGet("/", List).WithCsvExport("alerts")
-            .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop), page, pageSize.");
+            .WithSummary("Alerts, newest and most severe first: state (open, resolved), city, severity (low, medium, high), kind (low-satisfaction, slow-service, sudden-drop, follow-up-overdue, audit-overdue, handling-lag, decline, service-item, channel, slow-vs-peers, backlog-growth), page, pageSize.");
         alerts.MapGet("/stream", Stream)
             .RequireRateLimiting(AccessControl.StreamsPolicy)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")

@@ -1,4 +1,5 @@
 using Evaluation.Contracts.Detection;
+using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Cases;
 
 namespace Evaluation.Detection;
@@ -28,7 +29,7 @@ public sealed record ModelStamp(string Version, DateTimeOffset? TrainedAt)
 public sealed record AlertChanges(IReadOnlyList<AlertView> Raised, IReadOnlyList<AlertView> Resolved);
 
 /// <summary>
-/// One open alert per institution and reason. A raise signal opens one (or refreshes the open one's severity
+/// One open alert per institution and reason (and failing service item or channel, when the signal names one). A raise signal opens one (or refreshes the open one's severity
 /// and explanation, never duplicating it); it resolves only after <see cref="DetectionSettings.ClearRuns"/>
 /// consecutive runs without even the weaker hold condition, so a node hovering at the line does not flap.
 /// A supervisor triages an open alert (dismisses it, or opens an audit from it); a triaged alert still counts as
@@ -52,11 +53,11 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
         var open = State.Alerts
             .Select((alert, index) => (alert, index))
             .Where(x => x.alert.State != AlertState.Resolved)
-            .ToDictionary(x => (x.alert.InstitutionId, x.alert.Reason), x => x.index);
-        var seen = new HashSet<(string, AlertReason)>();
+            .ToDictionary(x => (x.alert.InstitutionId, x.alert.Reason, x.alert.ServiceItem, x.alert.Channel), x => x.index);
+        var seen = new HashSet<(string, AlertReason, string?, Channel?)>();
         foreach (var signal in signals)
         {
-            var key = (signal.InstitutionId, signal.Reason);
+            var key = (signal.InstitutionId, signal.Reason, signal.ServiceItem, signal.Channel);
             if (open.TryGetValue(key, out var index))
             {
                 seen.Add(key);
@@ -87,7 +88,9 @@ public sealed class AlertBook(AlertBookState state, DetectionSettings settings)
                     model.TrainedAt,
                     signal.Explanation,
                     null,
-                    signal.AnomalyScore);
+                    signal.AnomalyScore,
+                    ServiceItem: signal.ServiceItem,
+                    Channel: signal.Channel);
                 State.Alerts.Add(alert);
                 raised.Add(alert);
             }

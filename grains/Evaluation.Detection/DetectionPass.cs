@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
+using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Registry;
 
 namespace Evaluation.Detection;
@@ -7,6 +8,7 @@ namespace Evaluation.Detection;
 /// <summary>One detection run as grains and the harness both do it: feature rows, scores, alert changes.</summary>
 public static class DetectionPass
 {
+
     public static IReadOnlyList<InstitutionFeatures> Features(
         InstitutionRegistry registry, IReadOnlyDictionary<string, AggregateData> aggregates, DateOnly today)
     {
@@ -28,7 +30,7 @@ public static class DetectionPass
         IReadOnlySet<AlertReason>? judged = null,
         Func<Signal, Signal>? annotate = null)
     {
-        var outcome = detector.Score(rows, model);
+        var outcome = detector.Score(rows, model, WorkingCalendar.ToLocalDate(now).ToDateOnly());
         var signals = annotate is null ? outcome.Signals : [.. outcome.Signals.Select(annotate)];
         return (outcome, book.Apply([.. signals, .. caseSignals ?? []], now, ModelStamp.Of(model), judged));
     }

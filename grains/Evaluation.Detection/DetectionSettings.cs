@@ -19,6 +19,18 @@ namespace Evaluation.Detection;
 /// <param name="HandlingMargin">How far (rate points) below the other cities' median an on-time handling rate's
 /// upper bound must lie; without it one late call-back against peers all on time would be a lag.</param>
 /// <param name="MinPeerCities">Fewest other cities with a judged rate before a city is compared with their median.</param>
+/// <param name="DeclineShift">The rise of an institution's 差评率 (rate points) its decline test is tuned to find fastest.</param>
+/// <param name="DeclineThreshold">The cumulative log-likelihood ratio that raises a decline; half of it holds one
+/// (and counts the institution towards its city's decline).</param>
+/// <param name="DeclinePriorRatings">Ratings' worth of the peers' rate mixed into an institution's own earlier rate,
+/// so a short history is judged mostly against its peers.</param>
+/// <param name="PartMargin">How far above the same part's peer median, and the rest of its own institution or city,
+/// a service item's or channel's 30-day 差评率 lower bound must lie (half as far again over 7 days).</param>
+/// <param name="MinPartBad">Fewest 差评 on one service item or channel before it can flag anything.</param>
+/// <param name="SlowRatio">How many times the other institutions' median handling time of the same items an
+/// institution must take to be slow against its peers (one item alone: 1.4 times that).</param>
+/// <param name="BacklogMargin">How far above the peers' unfinished share the lower bound of an institution's must lie.</param>
+/// <param name="MinBacklog">Fewest services accepted in the last 30 days and still unfinished for a backlog to flag.</param>
 public sealed record DetectionSettings(
     double Z = 3.29,
     int MinBad = 3,
@@ -34,7 +46,15 @@ public sealed record DetectionSettings(
     int ClearRuns = 3,
     int MinHandlingDue = 10,
     double HandlingMargin = 0.10,
-    int MinPeerCities = 2)
+    int MinPeerCities = 2,
+    double DeclineShift = 0.08,
+    double DeclineThreshold = 6,
+    double DeclinePriorRatings = 50,
+    double PartMargin = 0.10,
+    int MinPartBad = 5,
+    double SlowRatio = 1.8,
+    double BacklogMargin = 0.2,
+    int MinBacklog = 20)
 {
     public static DetectionSettings Default { get; } = new();
 }

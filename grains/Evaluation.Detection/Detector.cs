@@ -1,10 +1,14 @@
 using Evaluation.Contracts.Detection;
+using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Calendar;
+using Evaluation.Domain.Registry;
 
 namespace Evaluation.Detection;
 
 /// <summary>
 /// What detection concluded about one subject (an institution, or a city for city-level reasons) and reason in one
 /// run. <see cref="Raise"/> opens an alert; <see cref="Hold"/>, a weaker condition, keeps one open (hysteresis).
+/// <see cref="ServiceItem"/> and <see cref="Channel"/> name the failing part of the subject, when it is one part.
 /// </summary>
 public sealed record Signal(
     string InstitutionId,
@@ -14,7 +18,9 @@ public sealed record Signal(
     bool Hold,
     AlertSeverity Severity,
     double AnomalyScore,
-    IReadOnlyList<ExplanationLine> Explanation)
+    IReadOnlyList<ExplanationLine> Explanation,
+    string? ServiceItem = null,
+    Channel? Channel = null)
 {
     public Signal(InstitutionFeatures row, AlertReason reason, bool raise, bool hold, AlertSeverity severity, double anomalyScore, IReadOnlyList<ExplanationLine> explanation)
         : this(row.Institution.Id, row.Institution.CityCode, reason, raise, hold, severity, anomalyScore, explanation)
@@ -30,8 +36,12 @@ public sealed record DetectionOutcome(IReadOnlyList<Signal> Signals, IReadOnlyDi
 /// expects for its context, and against its own recent past. Every test is a one-sided confidence bound beyond a
 /// margin, so a small sample must be extreme before it raises anything.
 /// </summary>
-public sealed class Detector(DetectionSettings settings)
+public sealed class Detector(DetectionSettings settings, ServiceItemCatalog catalog)
 {
+    private readonly DeclineTest decline = new(settings, WorkingCalendar.Default);
+    private readonly PartComparison parts = new(settings, catalog);
+    private readonly HandlingPace pace = new(settings, catalog);
+
     /// <summary>How many measures an explanation lists.</summary>
     public const int TopMeasures = 3;
 
@@ -49,7 +59,8 @@ public sealed class Detector(DetectionSettings settings)
         (Measure.RectifiedOnTimeRate, FeatureWindow.Days30, -1),
     ];
 
-    public DetectionOutcome Score(IReadOnlyList<InstitutionFeatures> rows, SatisfactionModel? model)
+    /// <param name="today">The Asia/Shanghai day the rows end on (age 0).</param>
+    public DetectionOutcome Score(IReadOnlyList<InstitutionFeatures> rows, SatisfactionModel? model, DateOnly today)
     {
         var peers = new PeerStatistics(rows);
         var expected = model?.Predict(rows);
@@ -65,6 +76,10 @@ public sealed class Detector(DetectionSettings settings)
             AddIfAny(signals, SuddenDrop(row, peers, score));
         }
 
+        signals.AddRange(Superseded(decline.Judge(rows, peers, today, anomaly), signals));
+        signals.AddRange(parts.Institutions(rows, anomaly));
+        signals.AddRange(parts.Cities(rows));
+        signals.AddRange(pace.Judge(rows, peers, anomaly));
         return new DetectionOutcome(signals, anomaly, rows.Count);
     }
 
@@ -235,6 +250,17 @@ public sealed class Detector(DetectionSettings settings)
         return new Signal(row, AlertReason.SuddenDrop, raise, hold, SeverityOf(excess), anomaly, lines);
     }
 
+    /// <summary>
+    /// A decline is the early word on what the satisfaction and drop reasons say once the evidence is in: an
+    /// institution they raise this run gets no new decline alert (an open one is held), so the one alert a
+    /// supervisor has triaged is not followed by another about the same ratings.
+    /// </summary>
+    private static IEnumerable<Signal> Superseded(IEnumerable<Signal> declines, List<Signal> signals)
+    {
+        var raised = signals.Where(s => s.Raise && s.Reason is AlertReason.LowSatisfaction or AlertReason.SuddenDrop).Select(s => s.InstitutionId).ToHashSet();
+        return declines.Select(d => d.Raise && raised.Contains(d.InstitutionId) ? d with { Raise = false, Hold = true } : d);
+    }
+
     /// <summary>The triggering measure first, then the other candidates that deviate most from the peers.</summary>
     private static List<ExplanationLine> Top(
         InstitutionFeatures row, PeerStatistics peers, FeatureWindow window, Measure lead, (Measure Measure, FeatureWindow Window)[] candidates)
@@ -290,7 +316,8 @@ public sealed class Detector(DetectionSettings settings)
         return (value - peer.Median) / Math.Max(peer.Spread, floor);
     }
 
-    private static AlertSeverity SeverityOf(double excess) => excess switch
+    /// <summary>How far beyond its threshold a bound lies (rate points) says how severe a flag is.</summary>
+    internal static AlertSeverity SeverityOf(double excess) => excess switch
     {
         >= 0.15 => AlertSeverity.High,
         >= 0.05 => AlertSeverity.Medium,

@@ -49,7 +49,7 @@ public static class Explanations
         string Format(double v) => measure switch
         {
             Measure.BadRate or Measure.OnTimeRate or Measure.EvaluationRate or Measure.HandlingVsLimit
-                or Measure.CallBackOnTimeRate or Measure.RectifiedOnTimeRate => Percent(v),
+                or Measure.CallBackOnTimeRate or Measure.RectifiedOnTimeRate or Measure.UnfinishedRate => Percent(v),
             Measure.Satisfaction => $"{Points(v)} 分",
             Measure.Volume => $"{Points(v)} 条",
             _ => $"{(v >= 0 ? "上升" : "下降")} {Points(Math.Abs(v) * 100)} 个百分点",
@@ -64,6 +64,7 @@ public static class Explanations
             Measure.Volume => $"{label}日均评价",
             Measure.CallBackOnTimeRate => $"{label}差评回访按时率",
             Measure.RectifiedOnTimeRate => $"{label}差评整改按时率",
+            Measure.UnfinishedRate => $"{label}受理未办结占比",
             _ => "差评率近7天较近90天",
         };
         var peer = peerMedian is { } median ? $"，同类机构中位数 {Format(median)}" : "";

@@ -24,6 +24,9 @@ public static class FeatureWindows
 
     public const int BaselineDays = 28;
 
+    /// <summary>Days kept one by one for the sequential test of declines (<see cref="DeclineTest"/>).</summary>
+    public const int DailyDays = 21;
+
     /// <summary>The name the API uses, e.g. <c>d30</c>.</summary>
     public static string Name(FeatureWindow window) => window switch
     {
@@ -67,8 +70,11 @@ public static class FeatureWindows
 /// </summary>
 public readonly record struct WindowCounts(
     long Ratings, long Bad, double LevelSum, double LevelSquares, long Completed, long OnTime, double HandlingHours,
-    long CallBacksDue = 0, long CallBacksOnTime = 0, long RectificationsDue = 0, long RectificationsOnTime = 0)
+    long CallBacksDue = 0, long CallBacksOnTime = 0, long RectificationsDue = 0, long RectificationsOnTime = 0, long Opened = 0)
 {
+    /// <summary>Services accepted in the window and not completed in it (none when completions outnumber them).</summary>
+    public long Unfinished => Math.Max(0, Opened - Completed);
+
     public double? CallBackOnTimeRate => CallBacksDue == 0 ? null : (double)CallBacksOnTime / CallBacksDue;
 
     public double? RectifiedOnTimeRate => RectificationsDue == 0 ? null : (double)RectificationsOnTime / RectificationsDue;
@@ -115,8 +121,15 @@ public readonly record struct WindowCounts(
 
         var f = tally.FollowUps;
         return new WindowCounts(ratings, tally.Levels[0] + tally.Levels[1], sum, squares, tally.Completed, tally.CompletedOnTime, tally.HandlingHoursSum,
-            f is null ? 0 : f.CalledBackOnTime + f.CallBackMissed, f?.CalledBackOnTime ?? 0, f is null ? 0 : f.RectifiedOnTime + f.RectifyMissed, f?.RectifiedOnTime ?? 0);
+            f is null ? 0 : f.CalledBackOnTime + f.CallBackMissed, f?.CalledBackOnTime ?? 0, f is null ? 0 : f.RectifiedOnTime + f.RectifyMissed, f?.RectifiedOnTime ?? 0,
+            tally.Opened);
     }
+
+    public static WindowCounts operator -(WindowCounts a, WindowCounts b) => a + Negate(b);
+
+    private static WindowCounts Negate(WindowCounts c) => new(
+        -c.Ratings, -c.Bad, -c.LevelSum, -c.LevelSquares, -c.Completed, -c.OnTime, -c.HandlingHours,
+        -c.CallBacksDue, -c.CallBacksOnTime, -c.RectificationsDue, -c.RectificationsOnTime, -c.Opened);
 
     public static WindowCounts operator +(WindowCounts a, WindowCounts b) => new(
         a.Ratings + b.Ratings,
@@ -129,11 +142,35 @@ public readonly record struct WindowCounts(
         a.CallBacksDue + b.CallBacksDue,
         a.CallBacksOnTime + b.CallBacksOnTime,
         a.RectificationsDue + b.RectificationsDue,
-        a.RectificationsOnTime + b.RectificationsOnTime);
+        a.RectificationsOnTime + b.RectificationsOnTime,
+        a.Opened + b.Opened);
+}
+
+/// <summary>The counters of one part of an institution (a service item or a channel) over the last 7 and 30 days.</summary>
+public readonly record struct PartCounts(WindowCounts Days7, WindowCounts Days30)
+{
+    public WindowCounts this[FeatureWindow window] => window == FeatureWindow.Days7 ? Days7 : Days30;
+
+    public static PartCounts operator +(PartCounts a, PartCounts b) => new(a.Days7 + b.Days7, a.Days30 + b.Days30);
+
+    public static PartCounts operator -(PartCounts a, PartCounts b) => new(a.Days7 - b.Days7, a.Days30 - b.Days30);
+}
+
+/// <summary>
+/// What a row holds beyond its windows: the last <see cref="FeatureWindows.DailyDays"/> days one by one (age 0 is
+/// today), the counters per service item and per channel, and the services accepted and not yet completed.
+/// </summary>
+public sealed record FeatureParts(
+    WindowCounts[] Daily,
+    IReadOnlyDictionary<string, PartCounts> Items,
+    IReadOnlyDictionary<Channel, PartCounts> Channels,
+    long Backlog)
+{
+    public static FeatureParts Empty { get; } = new(new WindowCounts[FeatureWindows.DailyDays], new Dictionary<string, PartCounts>(), new Dictionary<Channel, PartCounts>(), 0);
 }
 
 /// <summary>One institution's feature row: its counters per window and the context it is judged in.</summary>
-public sealed class InstitutionFeatures(Institution institution, PeerGroup peerGroup, double limitHours, WindowCounts[] windows)
+public sealed class InstitutionFeatures(Institution institution, PeerGroup peerGroup, double limitHours, WindowCounts[] windows, FeatureParts? parts = null)
 {
     public Institution Institution { get; } = institution;
 
@@ -141,6 +178,8 @@ public sealed class InstitutionFeatures(Institution institution, PeerGroup peerG
 
     /// <summary>The mean time limit of its published items, in elapsed hours.</summary>
     public double LimitHours { get; } = limitHours;
+
+    public FeatureParts Parts { get; } = parts ?? FeatureParts.Empty;
 
     public WindowCounts this[FeatureWindow window] => windows[(int)window];
 
@@ -164,10 +203,28 @@ public static class FeatureBuilder
     /// </summary>
     private const double ElapsedHoursPerWorkingDay = 24.0 * 7 / 5;
 
-    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, AggregateData data, DateOnly today) =>
-        new(institution, registry.PeerGroupOf(institution), LimitHours(registry, institution), Windows(data, today));
+    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, AggregateData data, DateOnly today)
+    {
+        var byAge = ByAge(data, today);
+        var channels = new Dictionary<Channel, PartCounts>();
+        foreach (var (key, tally) in data.Tallies)
+        {
+            AddPart(channels, key.Channel, key.Day, tally, today);
+        }
 
-    public static WindowCounts[] Windows(AggregateData data, DateOnly today)
+        var items = new Dictionary<string, PartCounts>(StringComparer.Ordinal);
+        foreach (var (key, tally) in data.ServiceItems)
+        {
+            AddPart(items, key.ServiceItem, key.Day, tally, today);
+        }
+
+        var parts = new FeatureParts(byAge[..FeatureWindows.DailyDays], items, channels, data.Backlog);
+        return new(institution, registry.PeerGroupOf(institution), LimitHours(registry, institution), Windows(byAge), parts);
+    }
+
+    public static WindowCounts[] Windows(AggregateData data, DateOnly today) => Windows(ByAge(data, today));
+
+    private static WindowCounts[] ByAge(AggregateData data, DateOnly today)
     {
         var byAge = new WindowCounts[FeatureWindows.LongestDays];
         foreach (var (key, tally) in data.Tallies)
@@ -179,6 +236,24 @@ public static class FeatureBuilder
             }
         }
 
+        return byAge;
+    }
+
+    private static void AddPart<TKey>(Dictionary<TKey, PartCounts> parts, TKey key, DateOnly day, Tally tally, DateOnly today)
+        where TKey : notnull
+    {
+        var age = today.DayNumber - day.DayNumber;
+        if (age is < 0 or >= 30)
+        {
+            return;
+        }
+
+        var counts = WindowCounts.Of(tally);
+        parts[key] = parts.GetValueOrDefault(key) + new PartCounts(age < 7 ? counts : default, counts);
+    }
+
+    private static WindowCounts[] Windows(WindowCounts[] byAge)
+    {
         var windows = new WindowCounts[FeatureWindows.Count];
         for (var w = 0; w < FeatureWindows.Count; w++)
         {

@@ -19,11 +19,14 @@ public enum Measure
 
     /// <summary>差评 rectified by the deadline, of those due.</summary>
     RectifiedOnTimeRate = 8,
+
+    /// <summary>Services accepted in the window and not completed in it, of those accepted (backlog growth).</summary>
+    UnfinishedRate = 9,
 }
 
 public static class Measures
 {
-    public const int Count = 9;
+    public const int Count = 10;
 
     /// <summary>Fewest ratings (or completions) a member needs before its rate counts towards a peer median.</summary>
     public const int MinSampleForMedian = 5;
@@ -38,6 +41,7 @@ public static class Measures
         Measure.Volume => "volume",
         Measure.CallBackOnTimeRate => "callBackOnTimeRate",
         Measure.RectifiedOnTimeRate => "rectifiedOnTimeRate",
+        Measure.UnfinishedRate => "unfinishedRate",
         _ => "badRateTrend",
     };
 
@@ -55,11 +59,42 @@ public static class Measures
             Measure.Volume => row.Volume(window),
             Measure.CallBackOnTimeRate => counts.CallBacksDue >= MinSampleForMedian ? counts.CallBackOnTimeRate : null,
             Measure.RectifiedOnTimeRate => counts.RectificationsDue >= MinSampleForMedian ? counts.RectifiedOnTimeRate : null,
+            Measure.UnfinishedRate => counts.Opened >= MinSampleForMedian ? (double)counts.Unfinished / counts.Opened : null,
             _ => row[FeatureWindow.Days7].Ratings >= MinSampleForMedian && row[FeatureWindow.Days90].Ratings >= MinSampleForMedian
                 ? row.BadRateTrend
                 : null,
         };
     }
+}
+
+/// <summary>
+/// Counts day by day over the last <see cref="FeatureWindows.DailyDays"/> days (age 0 is today) and, together, over
+/// the rest of the last 90 days before them (<see cref="Earlier"/>).
+/// </summary>
+public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
+{
+    public static DailySeries Of(InstitutionFeatures row) =>
+        new(row.Parts.Daily, row[FeatureWindow.Days90] - row.Parts.Daily.Aggregate(default(WindowCounts), (a, b) => a + b));
+
+    public static DailySeries Sum(IEnumerable<InstitutionFeatures> rows)
+    {
+        var daily = new WindowCounts[FeatureWindows.DailyDays];
+        WindowCounts earlier = default;
+        foreach (var row in rows)
+        {
+            var own = Of(row);
+            for (var age = 0; age < daily.Length; age++)
+            {
+                daily[age] += own.Daily[age];
+            }
+
+            earlier += own.Earlier;
+        }
+
+        return new DailySeries(daily, earlier);
+    }
+
+    public WindowCounts LastDays(int days) => Daily.Take(days).Aggregate(default(WindowCounts), (a, b) => a + b);
 }
 
 /// <summary>Median and spread of one measure in one window across a peer group.</summary>
@@ -75,6 +110,9 @@ public sealed class PeerStatistics
 {
     /// <summary>Fewest members with data for a group's median to stand on its own.</summary>
     public const int MinPeers = 5;
+
+    /// <summary>Fewest ratings a day, on average, for a group's daily series to tell a shared day from chance.</summary>
+    public const int MinDailyRatings = 30;
 
     private readonly Dictionary<(PeerGroup, string), Scope> groups = [];
     private readonly Dictionary<(InstitutionKind, string), Scope> kinds = [];
@@ -119,6 +157,25 @@ public sealed class PeerStatistics
         return everyone.Pooled(window, trimmed).BadRate;
     }
 
+    /// <summary>
+    /// The peers' ratings and 差评 together day by day over the last <see cref="FeatureWindows.DailyDays"/> days, and
+    /// over the days of the 90 before those, leaving out the tenth whose last 7 days were worst, so one or two
+    /// problem members do not make a day look like a shared dip. A group with too few ratings a day falls back to
+    /// the kind, then to everyone.
+    /// </summary>
+    public DailySeries PooledDaily(InstitutionFeatures row)
+    {
+        foreach (var scope in ScopesOf(row))
+        {
+            if (scope.Members >= MinPeers && scope.PooledDaily().LastDays(FeatureWindows.DailyDays).Ratings >= MinDailyRatings * FeatureWindows.DailyDays)
+            {
+                return scope.PooledDaily();
+            }
+        }
+
+        return everyone.PooledDaily();
+    }
+
     /// <summary>Scopes are built when first asked for: most rows never need the fallback to their kind.</summary>
     private IEnumerable<Scope> ScopesOf(InstitutionFeatures row)
     {
@@ -145,6 +202,7 @@ public sealed class PeerStatistics
         private readonly PeerSummary?[,] summaries = new PeerSummary?[Measures.Count, FeatureWindows.Count];
         private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
         private WindowCounts?[]? pooled;
+        private DailySeries? daily;
 
         public int Members => members.Count;
 
@@ -166,6 +224,9 @@ public sealed class PeerStatistics
 
             return sum;
         }
+
+        public DailySeries PooledDaily() =>
+            daily ??= DailySeries.Sum(members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip((int)Math.Ceiling(members.Count * 0.1)));
 
         public PeerSummary? Summary(Measure measure, FeatureWindow window)
         {

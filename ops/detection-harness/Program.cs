@@ -10,8 +10,12 @@ const string Usage = """
     ratings but all bad, a whole city degrading, a province-wide seasonal dip that must not alert), runs the
     same detector the silo runs once per simulated day and prints precision, recall and time-to-detect.
 
+    With --seeds it runs many seeds and prints, per scenario, the mean and worst recall and precision over the
+    seeds and the distribution of days to detect (every found case of every seed), then the same overall.
+
     Options:
       --seed N         random seed (default 42)
+      --seeds A..B     run seeds A to B (e.g. 1..20) and print the table over them
       --days N         simulated days after a 30-day warm-up (default 90)
       --no-model       rules only, without the ML.NET satisfaction regression (for comparison)
       --verbose        also list every false alert with its explanation
@@ -20,6 +24,7 @@ const string Usage = """
     """;
 
 var seed = 42;
+IReadOnlyList<int>? seeds = null;
 var days = 90;
 var useModel = true;
 var verbose = false;
@@ -33,6 +38,10 @@ for (var i = 0; i < args.Length; i++)
             return 0;
         case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s):
             seed = s;
+            i++;
+            break;
+        case "--seeds" when i + 1 < args.Length && SeedRange(args[i + 1]) is { } range:
+            seeds = range;
             i++;
             break;
         case "--days" when i + 1 < args.Length && int.TryParse(args[i + 1], out var d) && d is >= 30 and <= 365:
@@ -54,7 +63,7 @@ for (var i = 0; i < args.Length; i++)
 
             break;
         default:
-            Console.Error.WriteLine($"Unknown or invalid option '{args[i]}' (--days takes 30..365).\n\n{Usage}");
+            Console.Error.WriteLine($"Unknown or invalid option '{args[i]}' (--days takes 30..365, --seeds A..B).\n\n{Usage}");
             return 2;
     }
 }
@@ -65,6 +74,17 @@ if (benchmark is { } size)
     var result = DetectionHarness.Benchmark(registry, size, seed);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"benchmark: scored {result.Scored} institutions in {result.Total.TotalMilliseconds:0} ms (median of 5: features {result.Features.TotalMilliseconds:0} ms, then peer statistics, model and alerts); model training {result.Training.TotalMilliseconds:0} ms"));
+    return 0;
+}
+
+if (seeds is not null)
+{
+    var reports = DetectionHarness.RunSeeds(registry, seeds, new HarnessOptions(Days: days, UseModel: useModel), (s, r) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"seed {s,3}: precision {r.Precision:0.00} recall {r.Recall:0.00} ({r.TruePositives}/{r.Positives} found, {r.FalsePositives} false); false reasons: {string.Join(", ", r.FalseReasons.Select(f => $"{f.Key}={f.Value}"))}")));
+    Console.WriteLine();
+    Console.WriteLine($"detection harness: seeds {seeds[0]}..{seeds[^1]} ({seeds.Count}), {days} days, {registry.Institutions.Count} institutions, model {(useModel ? "on" : "off")}");
+    Console.Write(SeedTable.Format(reports));
     return 0;
 }
 
@@ -83,6 +103,7 @@ foreach (var kind in report.Kinds)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{"overall",-22}{report.Positives,8}{report.TruePositives,7}{report.FalsePositives,7}{report.Recall,8:0.00}{report.Precision,10:0.00}{Days(report.MedianDaysToDetect),13}"));
 Console.WriteLine($"seasonal dip: {report.NegativeInstitutions} unplanted institutions, {report.AlertsOnNegativesDuringDip} alerts on them during or just after the dip");
+Console.WriteLine($"failing service items named in an alert: {report.FailingItemsNamed} of {report.Kind(ScenarioKind.FailingServiceItem).Planted}");
 Console.WriteLine("first alert reason of found cases: " + string.Join(", ", report.FirstReasons.Select(r => $"{r.Key}={r.Value}")));
 Console.WriteLine("reasons of false alerts: " + string.Join(", ", report.FalseReasons.Select(r => $"{r.Key}={r.Value}")));
 if (verbose)
@@ -106,14 +127,14 @@ if (verbose)
 
 return 0;
 
-static string Name(ScenarioKind kind) => kind switch
-{
-    ScenarioKind.GradualDecline => "gradual-decline",
-    ScenarioKind.SuddenDrop => "sudden-drop",
-    ScenarioKind.SlowService => "slow-service",
-    ScenarioKind.FewRatingsAllBad => "few-ratings-all-bad",
-    ScenarioKind.CityDegrading => "city-degrading",
-    _ => "seasonal-dip (neg.)",
-};
+static string Name(ScenarioKind kind) => SeedTable.Name(kind);
 
-static string Days(double? days) => days is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+static string Days(double? days) => SeedTable.Days(days);
+
+static IReadOnlyList<int>? SeedRange(string text)
+{
+    var parts = text.Split("..");
+    return parts.Length == 2 && int.TryParse(parts[0], out var first) && int.TryParse(parts[1], out var last) && first <= last && last - first < 1000
+        ? [.. Enumerable.Range(first, last - first + 1)]
+        : null;
+}

@@ -7,10 +7,10 @@ namespace Evaluation.Detection.Tests;
 
 public sealed class DetectorTests
 {
-    private static readonly Detector Detector = new(DetectionSettings.Default);
+    private static readonly Detector Detector = new(DetectionSettings.Default, Traffic.Registry.ServiceItems);
 
     /// <summary>A peer group where everyone gets 20 ratings a day with one 差评 (5 %), except what the test changes.</summary>
-    private static List<InstitutionFeatures> Peers(Func<int, Traffic, Traffic>? change = null)
+    internal static List<InstitutionFeatures> Peers(Func<int, Traffic, Traffic>? change = null)
     {
         var members = Traffic.PeerGroup(12);
         return [.. members.Select((institution, index) =>
@@ -24,7 +24,7 @@ public sealed class DetectorTests
     public void A_healthy_peer_group_raises_nothing()
     {
         var rows = Peers();
-        var outcome = Detector.Score(rows, model: null);
+        var outcome = Detector.Score(rows, model: null, Traffic.Today);
 
         Assert.DoesNotContain(outcome.Signals, s => s.Raise);
         Assert.Equal(rows.Count, outcome.Scored);
@@ -36,7 +36,7 @@ public sealed class DetectorTests
     {
         var rows = Peers((index, traffic) => index == 0 ? new Traffic().Daily(days: 90, ratings: 20, bad: 5, services: 10, late: 1) : traffic);
 
-        var signal = Assert.Single(Detector.Score(rows, model: null).Signals, s => s.Raise);
+        var signal = Assert.Single(Detector.Score(rows, model: null, Traffic.Today).Signals, s => s.Raise);
 
         Assert.Equal(rows[0].Institution.Id, signal.InstitutionId);
         Assert.Equal(AlertReason.LowSatisfaction, signal.Reason);
@@ -72,8 +72,8 @@ public sealed class DetectorTests
         var noise = Peers((index, traffic) => index == 0 ? new Traffic().Ratings(age: 1, total: 3, bad: 2) : traffic);
         var allBad = Peers((index, traffic) => index == 0 ? new Traffic().Ratings(age: 1, total: 2, bad: 2).Ratings(age: 4, total: 2, bad: 2) : traffic);
 
-        Assert.DoesNotContain(Detector.Score(noise, null).Signals, s => s.Raise);
-        var signal = Assert.Single(Detector.Score(allBad, null).Signals, s => s.Raise);
+        Assert.DoesNotContain(Detector.Score(noise, null, Traffic.Today).Signals, s => s.Raise);
+        var signal = Assert.Single(Detector.Score(allBad, null, Traffic.Today).Signals, s => s.Raise);
         Assert.Equal(AlertReason.LowSatisfaction, signal.Reason);
         Assert.Equal(1.0, signal.Explanation[0].Value);
     }
@@ -83,7 +83,7 @@ public sealed class DetectorTests
     {
         var rows = Peers((index, traffic) => index == 0 ? new Traffic().Daily(days: 90, ratings: 20, bad: 1, services: 10, late: 6, hours: 400) : traffic);
 
-        var signal = Assert.Single(Detector.Score(rows, null).Signals, s => s.Raise);
+        var signal = Assert.Single(Detector.Score(rows, null, Traffic.Today).Signals, s => s.Raise);
 
         Assert.Equal(AlertReason.SlowService, signal.Reason);
         Assert.Equal("onTimeRate", signal.Explanation[0].Measure);
@@ -96,7 +96,7 @@ public sealed class DetectorTests
     {
         var rows = Peers((index, traffic) => index == 0 ? traffic.Ratings(age: 0, total: 20, bad: 15) : traffic);
 
-        var signals = Detector.Score(rows, null).Signals;
+        var signals = Detector.Score(rows, null, Traffic.Today).Signals;
         var signal = Assert.Single(signals, s => s.Raise && s.Reason == AlertReason.SuddenDrop);
 
         Assert.Equal("today", signal.Explanation[0].Window);
@@ -109,7 +109,7 @@ public sealed class DetectorTests
     {
         var rows = Peers((_, traffic) => traffic.Ratings(age: 0, total: 20, bad: 8));
 
-        Assert.DoesNotContain(Detector.Score(rows, null).Signals, s => s.Raise);
+        Assert.DoesNotContain(Detector.Score(rows, null, Traffic.Today).Signals, s => s.Raise);
     }
 
     [Fact]

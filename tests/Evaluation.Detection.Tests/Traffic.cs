@@ -18,35 +18,49 @@ internal sealed class Traffic
 
     public AggregateData Data { get; } = new();
 
-    /// <summary>Ratings on the day <paramref name="age"/> days before <see cref="Today"/>: <paramref name="bad"/> at level 1, the rest at 5.</summary>
-    public Traffic Ratings(int age, int total, int bad)
+    /// <summary>
+    /// Ratings on the day <paramref name="age"/> days before <see cref="Today"/>: <paramref name="bad"/> at level 1, the
+    /// rest at 5, about <paramref name="item"/> (none by default) through <paramref name="channel"/>.
+    /// </summary>
+    public Traffic Ratings(int age, int total, int bad, string? item = null, Channel channel = Channel.Window)
     {
         for (var i = 0; i < total; i++)
         {
-            Apply(LoggedEventKind.Evaluation, age, (byte)(i < bad ? 1 : 5), false, 0);
+            Apply(LoggedEventKind.Evaluation, age, (byte)(i < bad ? 1 : 5), false, 0, item, channel);
         }
 
         return this;
     }
 
-    public Traffic Services(int age, int total, int late, double hours)
+    public Traffic Services(int age, int total, int late, double hours, string? item = null)
+    {
+        for (var i = 0; i < total; i++)
+        {
+            Apply(LoggedEventKind.ServiceOpened, age, 0, false, 0, item);
+            Apply(LoggedEventKind.ServiceCompleted, age, 0, i >= late, hours, item);
+        }
+
+        return this;
+    }
+
+    /// <summary>Services accepted on the day and not (yet) completed.</summary>
+    public Traffic Opened(int age, int total)
     {
         for (var i = 0; i < total; i++)
         {
             Apply(LoggedEventKind.ServiceOpened, age, 0, false, 0);
-            Apply(LoggedEventKind.ServiceCompleted, age, 0, i >= late, hours);
         }
 
         return this;
     }
 
     /// <summary>Each of the last <paramref name="days"/> days alike.</summary>
-    public Traffic Daily(int days, int ratings, int bad, int services = 0, int late = 0, double hours = 4)
+    public Traffic Daily(int days, int ratings, int bad, int services = 0, int late = 0, double hours = 4, string? item = null, Channel channel = Channel.Window)
     {
         for (var age = 0; age < days; age++)
         {
-            Ratings(age, ratings, bad);
-            Services(age, services, late, hours);
+            Ratings(age, ratings, bad, item, channel);
+            Services(age, services, late, hours, item);
         }
 
         return this;
@@ -84,6 +98,6 @@ internal sealed class Traffic
         return [.. group.DistinctBy(i => i.CityCode).Take(count)];
     }
 
-    private void Apply(LoggedEventKind kind, int age, byte level, bool onTime, double hours) =>
-        Aggregation.Apply(Data, new LoggedEvent(++position, kind, Today.AddDays(-age), Channel.Window, IpDomain.Patent, level, onTime, hours, true));
+    private void Apply(LoggedEventKind kind, int age, byte level, bool onTime, double hours, string? item = null, Channel channel = Channel.Window) =>
+        Aggregation.Apply(Data, new LoggedEvent(++position, kind, Today.AddDays(-age), channel, IpDomain.Patent, level, onTime, hours, true, item));
 }

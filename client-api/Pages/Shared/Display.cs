@@ -165,6 +165,11 @@ public static class Display
         Contracts.Detection.AlertReason.FollowUpOverdue => "差评跟进超期 Follow-ups overdue",
         Contracts.Detection.AlertReason.AuditOverdue => "督查超期 Audit overdue",
         Contracts.Detection.AlertReason.HandlingLag => "差评处理落后 Handling lags peer cities",
+        Contracts.Detection.AlertReason.Decline => "差评持续上升 Decline",
+        Contracts.Detection.AlertReason.ServiceItem => "事项评价偏低 Service item rated low",
+        Contracts.Detection.AlertReason.Channel => "渠道评价偏低 Channel rated low",
+        Contracts.Detection.AlertReason.SlowVsPeers => "办理慢于同类 Slower than peers",
+        Contracts.Detection.AlertReason.BacklogGrowth => "积压增加 Backlog growing",
         _ => reason.ToString(),
     };
 

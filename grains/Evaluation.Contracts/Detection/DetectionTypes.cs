@@ -1,3 +1,5 @@
+using Evaluation.Contracts.Registry;
+
 namespace Evaluation.Contracts.Detection;
 
 /// <summary>
@@ -26,6 +28,27 @@ public enum AlertReason
     /// its <see cref="AlertView.InstitutionId"/> and <see cref="AlertView.CityCode"/> are both the city code.
     /// </summary>
     HandlingLag = 5,
+
+    /// <summary>
+    /// A sustained rise of the 差评率 against the subject's own past (a CUSUM on the daily series), caught within days of
+    /// its start. An institution's, or a city's (subject: the city code) when the whole city declines.
+    /// </summary>
+    Decline = 6,
+
+    /// <summary>
+    /// One service item (事项) rated clearly worse than the same item at peers and than the rest of the institution;
+    /// <see cref="AlertView.ServiceItem"/> names it. A city's (subject: the city code) when the item fails across the city.
+    /// </summary>
+    ServiceItem = 7,
+
+    /// <summary>One channel rated clearly worse than the same channel at peers and than the institution's other channels; <see cref="AlertView.Channel"/> names it.</summary>
+    Channel = 8,
+
+    /// <summary>Handling takes far longer than at peers (on the same item when <see cref="AlertView.ServiceItem"/> is set), even within the time limit.</summary>
+    SlowVsPeers = 9,
+
+    /// <summary>Services accepted pile up unfinished clearly more than at peers (backlog growth).</summary>
+    BacklogGrowth = 10,
 }
 
 public enum AlertSeverity
@@ -86,11 +109,15 @@ public sealed record ExplanationLine(
     [property: Id(1)] double Value,
     [property: Id(2)] double? PeerMedian,
     [property: Id(3)] string Window,
-    [property: Id(4)] string Text);
+    [property: Id(4)] string Text,
+    [property: Id(5)] string? ServiceItem = null,
+    [property: Id(6)] Channel? Channel = null);
 
 /// <summary>
 /// One alert. <see cref="InstitutionId"/> names the flagged institution, or the city (its code, equal to
 /// <see cref="CityCode"/>) for a city-level reason such as <see cref="AlertReason.HandlingLag"/>.
+/// <see cref="ServiceItem"/> (the item's code) and <see cref="Channel"/> name the part of it that fails, when
+/// detection found one part rather than the whole; there is one open alert per subject, reason, item and channel.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AlertView")]
 public sealed record AlertView(
@@ -106,7 +133,9 @@ public sealed record AlertView(
     [property: Id(9)] IReadOnlyList<ExplanationLine> Explanation,
     [property: Id(10)] DateTimeOffset? ResolvedAt,
     [property: Id(11)] double AnomalyScore,
-    [property: Id(12)] AlertTriage? Triage = null);
+    [property: Id(12)] AlertTriage? Triage = null,
+    [property: Id(13)] string? ServiceItem = null,
+    [property: Id(14)] Channel? Channel = null);
 
 [GenerateSerializer, Immutable, Alias("AlertQuery")]
 public sealed record AlertQuery(

@@ -37,6 +37,13 @@ public interface IInstitutionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetAggregate"), AlwaysInterleave]
     Task<PositionedAggregate> GetAggregate();
+
+    /// <summary>
+    /// The aggregate as of <paramref name="position"/> or later: an institution behind the log first reads what it
+    /// lacks from it. Detection's consistent cut for an institution its city has not yet heard from.
+    /// </summary>
+    [Alias("GetAggregateAt")]
+    Task<PositionedAggregate> GetAggregateAt(long position);
 }
 
 /// <summary>A prefecture city: the sum of its institutions, and their rankings. Key: city division code.</summary>
@@ -73,9 +80,9 @@ public interface ICityGrain : IGrainWithStringKey
     [Alias("GetCountyBreakdowns")]
     Task<AreaBreakdowns> GetCountyBreakdowns(string countyCode);
 
-    /// <summary>The latest aggregate of each institution of the city, by institution id, for detection.</summary>
-    [Alias("GetInstitutionAggregates"), AlwaysInterleave]
-    Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates();
+    /// <summary>The latest aggregate of each institution of the city and the log position it reflects, by institution id, for detection.</summary>
+    [Alias("GetInstitutionReports"), AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports();
 
     /// <summary>The comment topics of the city's 差评 and of each institution's, over 7 and 30 days (staff only).</summary>
     [Alias("GetTopics")]

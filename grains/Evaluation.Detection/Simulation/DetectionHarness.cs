@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Evaluation.Contracts.Detection;
+using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Registry;
+using NodaTime;
 
 namespace Evaluation.Detection.Simulation;
 
@@ -9,15 +11,19 @@ public sealed record HarnessOptions(int Seed = 42, int Days = 90, bool UseModel 
 /// <summary>One scoring pass over a scaled registry: its total time and the part spent building features.</summary>
 public sealed record BenchmarkResult(int Scored, TimeSpan Total, TimeSpan Features, TimeSpan Training);
 
-/// <summary>Quality of one scenario kind: how many planted cases were found, and how fast.</summary>
-public sealed record KindQuality(ScenarioKind Kind, int Planted, int Detected, int FalseAlerts, double? MedianDaysToDetect)
+/// <summary>
+/// Quality of one scenario kind: how many planted cases were found, and how fast. For a kind that must not alert
+/// (<see cref="Positive"/> false), <see cref="Planted"/> counts the institutions exposed to it and
+/// <see cref="FalseAlerts"/> those alerted anyway.
+/// </summary>
+public sealed record KindQuality(ScenarioKind Kind, int Planted, int Detected, int FalseAlerts, double? MedianDaysToDetect, bool Positive = true)
 {
-    public double Recall => Planted == 0 ? 1 : (double)Detected / Planted;
+    public double Recall => !Positive || Planted == 0 ? 1 : (double)Detected / Planted;
 
     public double Precision => Detected + FalseAlerts == 0 ? 1 : (double)Detected / (Detected + FalseAlerts);
 }
 
-/// <summary>The harness's answer. Institutions, not alerts, are counted: a case is found once, a false alarm once.</summary>
+/// <summary>The harness's answer. Subjects (institutions, or cities for city-level alerts), not alerts, are counted: a case is found once, a false alarm once.</summary>
 public sealed record HarnessReport(
     IReadOnlyList<KindQuality> Kinds,
     int TruePositives,
@@ -32,20 +38,29 @@ public sealed record HarnessReport(
     IReadOnlyDictionary<ScenarioKind, IReadOnlyList<int>> DaysToDetect,
     string? LastModelVersion,
     ScenarioPlan Plan,
-    IReadOnlyList<(PlantedCase Case, int Days)> Detections)
+    IReadOnlyList<(PlantedCase Case, int Days)> Detections,
+    int FailingItemsNamed = 0)
 {
     public double Precision => TruePositives + FalsePositives == 0 ? 1 : (double)TruePositives / (TruePositives + FalsePositives);
 
     public double Recall => Positives == 0 ? 1 : (double)TruePositives / Positives;
+
+    public KindQuality Kind(ScenarioKind kind) => Kinds.Single(k => k.Kind == kind);
 }
 
 /// <summary>
 /// Runs the real detector day by day over simulated traffic with planted cases and measures it. A case counts
-/// as detected when an alert on its institution is raised on or after its onset; an alert on any institution
-/// before its onset, or on one never planted, is a false positive.
+/// as detected when an alert on its institution is raised on or after its onset (a city-level alert on the
+/// degrading city finds each of its institutions); an alert on any institution before its onset, on one never
+/// planted or planted not to alert, or on another city, is a false positive.
 /// </summary>
 public static class DetectionHarness
 {
+    private static readonly WorkingCalendar Holidays = WorkingCalendar.Default;
+
+    /// <summary>Days after a holiday during which an alert on an unplanted institution is counted against the holidays.</summary>
+    private const int HolidayAfterDays = 3;
+
     public static HarnessReport Run(InstitutionRegistry registry, HarnessOptions options, DetectionSettings? settings = null, Action<string>? progress = null)
     {
         settings ??= DetectionSettings.Default;
@@ -56,14 +71,10 @@ public static class DetectionHarness
             simulation.SimulateDay(day);
         }
 
-        var detector = new Detector(settings);
+        var detector = new Detector(settings, registry.ServiceItems);
         var book = new AlertBook(new AlertBookState(), settings);
         SatisfactionModel? model = null;
-        var firstAlert = new Dictionary<string, (int Day, AlertReason Reason)>();
-        var falseBeforeOnset = new HashSet<string>();
-        var dipAlerts = 0;
-        var falseReasons = new Dictionary<AlertReason, int>();
-        var falseList = new List<(int, AlertView)>();
+        var score = new Scoring(plan);
         for (var day = 0; day < options.Days; day++)
         {
             simulation.SimulateDay(day);
@@ -78,37 +89,23 @@ public static class DetectionHarness
             var (_, changes) = DetectionPass.Run(detector, book, rows, model, now);
             foreach (var alert in changes.Raised)
             {
-                var planted = plan.Cases.GetValueOrDefault(alert.InstitutionId);
-                if (planted is null || day < planted.OnsetDay)
-                {
-                    falseReasons[alert.Reason] = falseReasons.GetValueOrDefault(alert.Reason) + 1;
-                    falseList.Add((day, alert));
-                }
-
-                if (planted is null)
-                {
-                    if (plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays))
-                    {
-                        dipAlerts++;
-                    }
-
-                    falseBeforeOnset.Add(alert.InstitutionId);
-                }
-                else if (day < planted.OnsetDay)
-                {
-                    falseBeforeOnset.Add(alert.InstitutionId);
-                }
-                else
-                {
-                    firstAlert.TryAdd(alert.InstitutionId, (day, alert.Reason));
-                }
+                score.Add(day, alert);
             }
 
             progress?.Invoke($"day {day + 1}/{options.Days}: {book.Open.Count()} open alerts");
         }
 
-        return Report(plan, registry, firstAlert, falseBeforeOnset, falseReasons, falseList, dipAlerts, model);
+        return score.Report(registry, model);
     }
+
+    /// <summary>Runs every seed in turn (each its own simulation) and reports each.</summary>
+    public static IReadOnlyList<HarnessReport> RunSeeds(InstitutionRegistry registry, IEnumerable<int> seeds, HarnessOptions options, Action<int, HarnessReport>? done = null) =>
+        [.. seeds.Select(seed =>
+        {
+            var report = Run(registry, options with { Seed = seed });
+            done?.Invoke(seed, report);
+            return report;
+        })];
 
     /// <summary>Scores a registry scaled to <paramref name="institutions"/>: the time of feature building, scoring and alert bookkeeping.</summary>
     public static BenchmarkResult Benchmark(InstitutionRegistry sample, int institutions, int seed, int repeats = 5)
@@ -126,7 +123,7 @@ public static class DetectionHarness
         var clock = Stopwatch.StartNew();
         var model = SatisfactionModel.Train(DetectionPass.Features(registry, simulation.Aggregates, today), settings, now);
         var training = clock.Elapsed;
-        var detector = new Detector(settings);
+        var detector = new Detector(settings, registry.ServiceItems);
         var book = new AlertBook(new AlertBookState(), settings);
         var times = new List<(TimeSpan Total, TimeSpan Features)>();
         var scored = 0;
@@ -154,50 +151,105 @@ public static class DetectionHarness
         return new InstitutionRegistry(sample.Divisions, sample.ServiceItems, copies, sample.PilotCountyCodes);
     }
 
-    private static HarnessReport Report(
-        ScenarioPlan plan,
-        InstitutionRegistry registry,
-        Dictionary<string, (int Day, AlertReason Reason)> firstAlert,
-        HashSet<string> falseAlerts,
-        Dictionary<AlertReason, int> falseReasons,
-        List<(int, AlertView)> falseList,
-        int dipAlerts,
-        SatisfactionModel? model)
-    {
-        var kinds = new List<KindQuality>();
-        var delays = new Dictionary<ScenarioKind, IReadOnlyList<int>>();
-        foreach (var kind in Enum.GetValues<ScenarioKind>().Where(k => k != ScenarioKind.SeasonalDip))
-        {
-            var cases = plan.Cases.Values.Where(c => c.Kind == kind).ToList();
-            var found = cases.Where(c => firstAlert.ContainsKey(c.InstitutionId)).ToList();
-            var days = found.Select(c => firstAlert[c.InstitutionId].Day - c.OnsetDay).Order().ToList();
-            delays[kind] = days;
-            kinds.Add(new KindQuality(kind, cases.Count, found.Count, cases.Count(c => falseAlerts.Contains(c.InstitutionId)), Median(days)));
-        }
-
-        var negatives = registry.Institutions.Where(i => !plan.Cases.ContainsKey(i.Id)).Select(i => i.Id).ToList();
-        var negativeAlerts = negatives.Count(falseAlerts.Contains);
-        kinds.Add(new KindQuality(ScenarioKind.SeasonalDip, 0, 0, negativeAlerts, null));
-
-        var truePositives = firstAlert.Count;
-        return new HarnessReport(
-            kinds,
-            truePositives,
-            falseAlerts.Count,
-            plan.Cases.Count,
-            Median([.. delays.Values.SelectMany(d => d).Order()]),
-            negatives.Count,
-            dipAlerts,
-            firstAlert.Values.GroupBy(v => v.Reason).ToDictionary(g => g.Key, g => g.Count()),
-            falseReasons,
-            falseList,
-            delays,
-            model?.Version,
-            plan,
-            [.. plan.Cases.Values.Where(c => firstAlert.ContainsKey(c.InstitutionId)).Select(c => (c, firstAlert[c.InstitutionId].Day - c.OnsetDay))]);
-    }
-
-    private static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0
+    internal static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0
         ? null
         : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
+
+    /// <summary>Books each raised alert as the finding of a case or a false alarm, and turns that into the report.</summary>
+    private sealed class Scoring(ScenarioPlan plan)
+    {
+        private readonly Dictionary<string, (int Day, AlertReason Reason)> firstAlert = [];
+        private readonly HashSet<string> falseSubjects = [];
+        private readonly HashSet<string> holidaySubjects = [];
+        private readonly HashSet<string> itemsNamed = [];
+        private readonly Dictionary<AlertReason, int> falseReasons = [];
+        private readonly List<(int, AlertView)> falseList = [];
+        private int dipAlerts;
+
+        public void Add(int day, AlertView alert)
+        {
+            if (alert.InstitutionId == alert.CityCode)
+            {
+                var city = plan.Cases.Values.Where(c => c.Kind == ScenarioKind.CityDegrading && alert.CityCode == plan.DegradingCity && day >= c.OnsetDay).ToList();
+                if (city.Count == 0)
+                {
+                    False(day, alert);
+                }
+
+                city.ForEach(c => firstAlert.TryAdd(c.InstitutionId, (day, alert.Reason)));
+                return;
+            }
+
+            var planted = plan.Cases.GetValueOrDefault(alert.InstitutionId);
+            if (planted is { Positive: true } && day >= planted.OnsetDay)
+            {
+                firstAlert.TryAdd(alert.InstitutionId, (day, alert.Reason));
+                if (planted.ServiceItem is { } item && alert.ServiceItem == item)
+                {
+                    itemsNamed.Add(alert.InstitutionId);
+                }
+
+                return;
+            }
+
+            False(day, alert);
+            if (planted is null)
+            {
+                if (plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays))
+                {
+                    dipAlerts++;
+                }
+
+                if (Enumerable.Range(0, HolidayAfterDays + 1).Any(back => Holidays.IsHoliday(LocalDate.FromDateOnly(TrafficSimulation.DateOf(day - back)))))
+                {
+                    holidaySubjects.Add(alert.InstitutionId);
+                }
+            }
+        }
+
+        public HarnessReport Report(InstitutionRegistry registry, SatisfactionModel? model)
+        {
+            var kinds = new List<KindQuality>();
+            var delays = new Dictionary<ScenarioKind, IReadOnlyList<int>>();
+            var positives = plan.Cases.Values.Where(c => c.Positive).ToList();
+            foreach (var kind in positives.Select(c => c.Kind).Distinct().Order())
+            {
+                var cases = positives.Where(c => c.Kind == kind).ToList();
+                var found = cases.Where(c => firstAlert.ContainsKey(c.InstitutionId)).ToList();
+                var days = found.Select(c => firstAlert[c.InstitutionId].Day - c.OnsetDay).Order().ToList();
+                delays[kind] = days;
+                kinds.Add(new KindQuality(kind, cases.Count, found.Count, cases.Count(c => falseSubjects.Contains(c.InstitutionId)), Median(days)));
+            }
+
+            var negatives = registry.Institutions.Where(i => !plan.Cases.ContainsKey(i.Id)).Select(i => i.Id).ToList();
+            var outages = plan.Cases.Values.Where(c => c.Kind == ScenarioKind.SourceOutage).ToList();
+            kinds.Add(new KindQuality(ScenarioKind.SeasonalDip, negatives.Count, 0, negatives.Count(falseSubjects.Contains), null, Positive: false));
+            kinds.Add(new KindQuality(ScenarioKind.HolidayWeeks, negatives.Count, 0, holidaySubjects.Count, null, Positive: false));
+            kinds.Add(new KindQuality(ScenarioKind.SourceOutage, outages.Count, 0, outages.Count(c => falseSubjects.Contains(c.InstitutionId)), null, Positive: false));
+
+            return new HarnessReport(
+                kinds,
+                firstAlert.Count,
+                falseSubjects.Count,
+                positives.Count,
+                Median([.. delays.Values.SelectMany(d => d).Order()]),
+                negatives.Count,
+                dipAlerts,
+                firstAlert.Values.GroupBy(v => v.Reason).ToDictionary(g => g.Key, g => g.Count()),
+                falseReasons,
+                falseList,
+                delays,
+                model?.Version,
+                plan,
+                [.. positives.Where(c => firstAlert.ContainsKey(c.InstitutionId)).Select(c => (c, firstAlert[c.InstitutionId].Day - c.OnsetDay))],
+                itemsNamed.Count);
+        }
+
+        private void False(int day, AlertView alert)
+        {
+            falseSubjects.Add(alert.InstitutionId);
+            falseReasons[alert.Reason] = falseReasons.GetValueOrDefault(alert.Reason) + 1;
+            falseList.Add((day, alert));
+        }
+    }
 }

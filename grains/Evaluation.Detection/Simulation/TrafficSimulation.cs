@@ -1,8 +1,10 @@
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
+using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Measures;
 using Evaluation.Domain.Registry;
+using NodaTime;
 
 namespace Evaluation.Detection.Simulation;
 
@@ -13,12 +15,18 @@ namespace Evaluation.Detection.Simulation;
 /// </summary>
 public sealed class TrafficSimulation
 {
-    /// <summary>Days of normal history before day 0, so every window is full when detection starts.</summary>
-    public const int WarmUpDays = 30;
+    /// <summary>Days of normal history before day 0, so the windows and an institution's own earlier rate are well filled when detection starts.</summary>
+    public const int WarmUpDays = 60;
+
+    /// <summary>The 差评率 of a failing service item or channel.</summary>
+    public const double FailingPartBadRate = 0.45;
+
+    private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
 
     private readonly Random random;
     private readonly Dictionary<string, long> positions = [];
     private readonly Dictionary<string, IReadOnlyList<ServiceItem>> items = [];
+    private readonly Dictionary<string, List<LoggedEvent>> heldBack = [];
 
     public TrafficSimulation(InstitutionRegistry registry, int seed, int days, bool plantScenarios = true)
     {
@@ -63,6 +71,18 @@ public sealed class TrafficSimulation
     {
         var profile = Profiles[institution.Id];
         var planted = Plan?.Cases.GetValueOrDefault(institution.Id);
+        if (planted?.FirstDataDay is { } opened && day < opened)
+        {
+            return;
+        }
+
+        // An outage's days are generated as usual but arrive late, dated their own days, like a source catching up.
+        var held = planted is not null && ScenarioPlan.InOutage(planted, day);
+        if (!held && heldBack.Remove(institution.Id, out var late))
+        {
+            late.ForEach(e => Apply(institution.Id, e));
+        }
+
         var active = planted is not null && day >= planted.OnsetDay;
         var since = active ? day - planted!.OnsetDay : 0;
 
@@ -72,7 +92,7 @@ public sealed class TrafficSimulation
         var handling = profile.HandlingShare;
         switch (active ? planted!.Kind : (ScenarioKind?)null)
         {
-            case ScenarioKind.GradualDecline:
+            case ScenarioKind.GradualDecline or ScenarioKind.GradualDeclineSmall:
                 badRate += 0.30 * Math.Min(1, since / 21.0);
                 break;
             case ScenarioKind.SuddenDrop:
@@ -90,16 +110,33 @@ public sealed class TrafficSimulation
                 badRate += 0.2 * Math.Min(1, since / 14.0);
                 onTime -= 0.15 * Math.Min(1, since / 14.0);
                 break;
+            case ScenarioKind.SlowWithinLimits:
+                handling = 0.95;
+                break;
+            case ScenarioKind.NewInstitution:
+                badRate = 0.3;
+                break;
         }
 
         if (Plan?.InDip(day) == true)
         {
-            // The holiday rush: everyone is slower and rated worse at once.
+            // The seasonal rush: everyone is slower and rated worse at once.
             badRate = Math.Min(1, (badRate * 2) + 0.04);
             onTime -= 0.08;
         }
 
         var date = DateOf(day);
+        if (Calendar.IsHoliday(LocalDate.FromDateOnly(date)))
+        {
+            // A public holiday: half the usual services, and a mix that is rated worse.
+            ratingsPerDay *= 0.5;
+            badRate = Math.Min(1, (badRate * 1.5) + 0.01);
+            onTime -= 0.05;
+        }
+
+        var failingItem = active ? planted!.ServiceItem : null;
+        var failingChannel = active ? planted!.Channel : null;
+        var sink = held ? HeldBack(institution.Id) : null;
         var channels = institution.Channels.Count > 0 ? institution.Channels : [Channel.Window];
         var services = items[institution.Id];
         var ratings = Poisson(ratingsPerDay);
@@ -111,15 +148,32 @@ public sealed class TrafficSimulation
             var limitHours = item.TimeLimit.Unit == TimeLimitUnit.Hours ? item.TimeLimit.Value : item.TimeLimit.Value * 24 * 7 / 5.0;
             var onTimeNow = random.NextDouble() < onTime;
             var hours = Math.Max(0.1, limitHours * (onTimeNow ? handling * (0.5 + random.NextDouble()) : 1.1 + random.NextDouble()));
-            Apply(institution.Id, new LoggedEvent(0, LoggedEventKind.ServiceOpened, date, channel, item.Domain, 0, false, 0, false));
-            Apply(institution.Id, new LoggedEvent(0, LoggedEventKind.ServiceCompleted, date, channel, item.Domain, 0, onTimeNow, hours, true));
+            Emit(institution.Id, sink, new LoggedEvent(0, LoggedEventKind.ServiceOpened, date, channel, item.Domain, 0, false, 0, false, item.Code));
+            Emit(institution.Id, sink, new LoggedEvent(0, LoggedEventKind.ServiceCompleted, date, channel, item.Domain, 0, onTimeNow, hours, true, item.Code));
         }
 
         for (var i = 0; i < ratings; i++)
         {
             var item = services[random.Next(services.Count)];
-            var level = random.NextDouble() < badRate ? 1 + random.Next(2) : GoodLevel();
-            Apply(institution.Id, new LoggedEvent(0, LoggedEventKind.Evaluation, date, channels[random.Next(channels.Count)], item.Domain, (byte)level, false, 0, false));
+            var channel = channels[random.Next(channels.Count)];
+            var failing = item.Code == failingItem || channel == failingChannel;
+            var level = random.NextDouble() < (failing ? FailingPartBadRate : badRate) ? 1 + random.Next(2) : GoodLevel();
+            Emit(institution.Id, sink, new LoggedEvent(0, LoggedEventKind.Evaluation, date, channel, item.Domain, (byte)level, false, 0, false, item.Code));
+        }
+    }
+
+    private List<LoggedEvent> HeldBack(string institutionId) =>
+        heldBack.TryGetValue(institutionId, out var list) ? list : heldBack[institutionId] = [];
+
+    private void Emit(string institutionId, List<LoggedEvent>? heldBackEvents, LoggedEvent template)
+    {
+        if (heldBackEvents is not null)
+        {
+            heldBackEvents.Add(template);
+        }
+        else
+        {
+            Apply(institutionId, template);
         }
     }
 

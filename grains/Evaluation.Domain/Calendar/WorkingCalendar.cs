@@ -52,6 +52,9 @@ public sealed class WorkingCalendar
         makeUpWorkdays.Contains(date)
         || (!holidays.Contains(date) && date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday));
 
+    /// <summary>A public holiday (not a plain weekend): volume and the mix of services change on these days.</summary>
+    public bool IsHoliday(LocalDate date) => holidays.Contains(date);
+
     /// <summary>The Asia/Shanghai calendar day an instant falls on.</summary>
     public static LocalDate ToLocalDate(DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(Shanghai).Date;
 

@@ -13,6 +13,9 @@ public sealed class ReportedTotal<TMember>
 
     public AreaTotal<TMember> Total { get; } = new();
 
+    /// <summary>The log position of the member's report the total holds (0 when it holds none).</summary>
+    public long PositionOf(TMember member) => positions.GetValueOrDefault(member);
+
     /// <summary>
     /// Takes a member's whole aggregate as of <paramref name="position"/> unless the total already holds one as of
     /// that position or later (a repeat or a late report); kept, not copied. Returns whether it was taken.

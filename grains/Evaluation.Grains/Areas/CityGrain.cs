@@ -60,8 +60,9 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     public Task<CityRollup> GetRollup() => Task.FromResult(Rollup());
 
-    public Task<IReadOnlyDictionary<string, AggregateData>> GetInstitutionAggregates() =>
-        Task.FromResult<IReadOnlyDictionary<string, AggregateData>>(institutions.Total.Members.ToDictionary());
+    public Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports() =>
+        Task.FromResult<IReadOnlyDictionary<string, PositionedAggregate>>(
+            institutions.Total.Members.ToDictionary(m => m.Key, m => new PositionedAggregate(m.Value, institutions.PositionOf(m.Key))));
 
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 

@@ -87,6 +87,16 @@ public sealed class InstitutionGrain(
 
     public Task<PositionedAggregate> GetAggregate() => Task.FromResult(new PositionedAggregate(Aggregate, Position));
 
+    public async Task<PositionedAggregate> GetAggregateAt(long position)
+    {
+        if (Position < position)
+        {
+            await CatchUpAsync(CancellationToken.None);
+        }
+
+        return new PositionedAggregate(Aggregate, Position);
+    }
+
     public async Task<AreaMeasures> GetMeasures()
     {
         // Reads far outnumber changes; recompute only when the events, the day or the prior moved on.

@@ -91,6 +91,7 @@ public sealed class AuditCaseGrain(
 
         // Only the node's performance relapses; overdue follow-ups or audits are case work, not a relapse.
         return alerts.Items.FirstOrDefault(a => a.Reason is AlertReason.LowSatisfaction or AlertReason.SlowService or AlertReason.SuddenDrop
+                    or AlertReason.Decline or AlertReason.ServiceItem or AlertReason.Channel or AlertReason.SlowVsPeers or AlertReason.BacklogGrowth
                 && AuditRules.IsRelapse(current, a.InstitutionId, a.RaisedAt, now)) is { } alert
             ? rules.Apply(current, new AuditCommand(AuditStep.Relapse, Actor.System,
                 $"relapse: alert {alert.Id} ({CaseChecks.Name(alert.Reason)}, {CaseChecks.Name(alert.Severity)}) raised {alert.RaisedAt:yyyy-MM-dd HH:mm zzz}", []), now)

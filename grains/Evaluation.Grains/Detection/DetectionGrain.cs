@@ -6,6 +6,7 @@ using Evaluation.Detection;
 using Evaluation.Domain.Cases;
 using Evaluation.Grains.Areas;
 using Evaluation.Grains.Cases;
+using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,13 +16,15 @@ namespace Evaluation.Grains.Detection;
 /// <summary>
 /// Runs detection over every institution on a timer and on demand, keeps the alerts, and wakes live listeners.
 /// It reads institutions' aggregates from their cities (which already hold them) rather than waking thousands of
-/// institution grains or re-reading the log. Each run also sweeps overdue follow-ups, reads overdue audits and
+/// institution grains or re-reading the log, and only the few institutions whose city lags the log's acknowledged
+/// positions from themselves, so a run sees a consistent cut. Each run also sweeps overdue follow-ups, reads overdue audits and
 /// compares the cities' 差评 handling, so those alerts share the list, the stream and the hysteresis. Rules live in
 /// <see cref="Detector"/>, <see cref="CaseSignals"/>, <see cref="HandlingComparison"/> and <see cref="AlertBook"/>.
 /// </summary>
 public sealed class DetectionGrain(
     [PersistentState("alerts")] IPersistentState<AlertBookState> alerts,
     RegistryCache registry,
+    IEventLog log,
     IModelStore models,
     DetectionTiming timing,
     CaseSettings cases,
@@ -104,17 +107,7 @@ public sealed class DetectionGrain(
     private async Task<DetectionRunResult> RunAsync(bool retrain)
     {
         var current = await registry.GetAsync();
-        var aggregates = new Dictionary<string, AggregateData>();
-        var cities = current.Institutions.Select(i => i.CityCode).Distinct().ToList();
-        var reports = await Task.WhenAll(cities.Select(c => GrainFactory.GetGrain<ICityGrain>(c).GetInstitutionAggregates()));
-        foreach (var report in reports)
-        {
-            foreach (var (id, aggregate) in report)
-            {
-                aggregates[id] = aggregate;
-            }
-        }
-
+        var aggregates = await ReadCutAsync(current.Institutions.Select(i => i.CityCode).Distinct());
         var now = time.GetUtcNow();
         var today = AreaClock.Today(time);
         var rows = DetectionPass.Features(current, aggregates, today);
@@ -125,7 +118,8 @@ public sealed class DetectionGrain(
         }
 
         var (outcome, changes) = DetectionPass.Run(
-            new Detector(timing.Settings), book, rows, model, now, caseSignals, judged, signal => TopicLines.Annotate(signal, aggregates, today));
+            new Detector(timing.Settings, current.ServiceItems), book, rows, model, now, caseSignals, judged,
+            signal => TopicLines.Annotate(signal, aggregates, today));
         await alerts.WriteStateAsync();
         if (changes.Raised.Count > 0)
         {
@@ -137,6 +131,43 @@ public sealed class DetectionGrain(
 
         var stamp = ModelStamp.Of(model);
         return new DetectionRunResult(outcome.Scored, changes.Raised.Count, changes.Resolved.Count, book.Open.Count(), stamp.Version, stamp.TrainedAt, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Every institution's aggregate as of the log's acknowledged positions at the start of the run (<see cref="FeatureCut"/>):
+    /// from its city where the city holds it, from the institution where the city lags. Without the log's positions
+    /// (the log unavailable) the cities' reports are used as they stand.
+    /// </summary>
+    private async Task<Dictionary<string, AggregateData>> ReadCutAsync(IEnumerable<string> cities)
+    {
+        IReadOnlyDictionary<string, long> acknowledged;
+        try
+        {
+            acknowledged = await log.LastPositionsAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Detection could not read the log's positions; this run reads the cities' reports as they stand");
+            acknowledged = new Dictionary<string, long>();
+        }
+
+        var held = new Dictionary<string, PositionedAggregate>();
+        foreach (var report in await Task.WhenAll(cities.Select(c => GrainFactory.GetGrain<ICityGrain>(c).GetInstitutionReports())))
+        {
+            foreach (var (id, aggregate) in report)
+            {
+                held[id] = aggregate;
+            }
+        }
+
+        var behind = FeatureCut.Behind(held, acknowledged);
+        var pulled = await Task.WhenAll(behind.Select(async b => (b.Key, await GrainFactory.GetGrain<IInstitutionGrain>(b.Key).GetAggregateAt(b.Value))));
+        foreach (var (id, report) in pulled)
+        {
+            held[id] = report;
+        }
+
+        return held.ToDictionary(h => h.Key, h => h.Value.Aggregate);
     }
 
     /// <summary>

@@ -119,6 +119,14 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps, TimeProvid
         }
     }
 
+    public Task<IReadOnlyDictionary<string, long>> LastPositionsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, long>>(byInstitution.ToDictionary(p => p.Key, p => (long)p.Value.Count));
+        }
+    }
+
     public Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
     {
         lock (gate)

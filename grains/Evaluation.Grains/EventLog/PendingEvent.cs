@@ -104,6 +104,9 @@ public interface IEventLog
 
     /// <summary>Which of <paramref name="keys"/> the log has claimed.</summary>
     Task<IReadOnlySet<string>> ClaimedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>The last position handed out for every institution with events: what the log has acknowledged so far.</summary>
+    Task<IReadOnlyDictionary<string, long>> LastPositionsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>An event as a source sent it and the log holds it, for an operator's look at one source.</summary>

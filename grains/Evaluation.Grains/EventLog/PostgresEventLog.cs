@@ -374,6 +374,19 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         Verified: reader.GetBoolean(9),
         RatedServiceDay: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10));
 
+    public async Task<IReadOnlyDictionary<string, long>> LastPositionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT institution_id, last_position FROM institution_position");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var positions = new Dictionary<string, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            positions[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return positions;
+    }
+
     public async Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT last_position FROM institution_position WHERE institution_id = $1");

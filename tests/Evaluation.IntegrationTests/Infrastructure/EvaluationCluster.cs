@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Evaluation.Grains.Areas;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,7 @@ public sealed class EvaluationCluster : IAsyncDisposable
     private const string ConnectionStringKey = "EvaluationTests:ConnectionString";
     private const string ContactKeyKey = "EvaluationTests:ContactKey";
     private const string CaseTimeKey = "EvaluationTests:CaseTime";
+    private const string ReportPeriodKey = "EvaluationTests:ReportPeriod";
 
     /// <summary>Silos run in this process, so a test's clock reaches them through this table (keyed per cluster).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CaseTime> CaseTimes = new();
@@ -43,8 +45,13 @@ public sealed class EvaluationCluster : IAsyncDisposable
 
     /// <param name="caseTime">A clock for case deadlines, and how often cases look at it; null for the real clock.</param>
     /// <param name="settings">Silo settings by configuration key (e.g. <c>Evaluation:Notifications:PollInterval</c>).</param>
+    /// <param name="reportPeriod">How often institutions report to their cities; null for the default (a fraction of a second).</param>
     public static async Task<EvaluationCluster> StartAsync(
-        PostgresDatabase database, short silos = 2, CaseTime? caseTime = null, IReadOnlyDictionary<string, string>? settings = null)
+        PostgresDatabase database,
+        short silos = 2,
+        CaseTime? caseTime = null,
+        IReadOnlyDictionary<string, string>? settings = null,
+        TimeSpan? reportPeriod = null)
     {
         var contactKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var builder = new TestClusterBuilder(silos);
@@ -65,6 +72,11 @@ public sealed class EvaluationCluster : IAsyncDisposable
             var id = Guid.NewGuid().ToString("N");
             CaseTimes[id] = caseTime;
             builder.Properties[CaseTimeKey] = id;
+        }
+
+        if (reportPeriod is { } period)
+        {
+            builder.Properties[ReportPeriodKey] = period.ToString("c");
         }
 
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
@@ -125,6 +137,11 @@ public sealed class EvaluationCluster : IAsyncDisposable
                 silo.Services.AddKeyedSingleton(CaseClock.Key, caseTime.Clock);
                 settings.Cases.CheckPeriod = caseTime.CheckPeriod;
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = caseTime.CheckPeriod);
+            }
+
+            if (silo.Configuration[ReportPeriodKey] is { } period)
+            {
+                silo.Services.AddSingleton(new AreaTiming { ReportPeriod = TimeSpan.Parse(period, System.Globalization.CultureInfo.InvariantCulture) });
             }
 
             silo.AddEvaluationServices(settings);
