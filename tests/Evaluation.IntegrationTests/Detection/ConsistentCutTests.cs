@@ -28,7 +28,7 @@ public sealed class ConsistentCutTests(PostgresDatabase database) : IClassFixtur
         var now = DateTimeOffset.UtcNow;
         var burst = peers.Prepend(target).SelectMany(institution => Enumerable.Range(0, 30).Select(i => Rating(
             $"cut-{institution.Id}-{i}", institution, institution == target ? i % 2 == 0 : i == 0, now.AddHours(-2 - (i * 4))))).ToList();
-        var results = await system.Grains.GetGrain<IIngestGrain>(0).IngestEvaluations(burst);
+        var results = await system.Grains.GetGrain<IIngestGrain>(0).IngestEvaluations(TestSources.Default, burst);
         Assert.All(results, r => Assert.Equal(ItemStatus.Accepted, r.Status));
 
         var first = await detection.RunNow(retrain: false);
