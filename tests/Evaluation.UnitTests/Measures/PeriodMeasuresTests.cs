@@ -24,7 +24,9 @@ public sealed class PeriodMeasuresTests
 
         var period = MeasureCalculator.Period(data, First, Last, prior, MeasureSettings.Default, minSample: 3);
 
-        Assert.Equal(MeasureCalculator.Score([0, 1, 0, 1, 1], prior, MeasureSettings.Default, 3), period.Score, ScoreComparer.Instance);
+        // None of the three ratings names a service record: none verified (一事一评).
+        var expected = MeasureCalculator.Score([0, 1, 0, 1, 1], prior, MeasureSettings.Default, 3) with { Verified = 0, VerifiedShare = 0 };
+        Assert.Equal(expected, period.Score, ScoreComparer.Instance);
         Assert.Equal((3L, 1.0 / 3, 2.0 / 3), (period.Score.Count, period.Score.BadRate!.Value, period.Score.GoodRate!.Value));
         Assert.True(period.Score.Ranked);
         Assert.Equal((2L, 0.5), (period.Service.Completed, period.Service.OnTimeRate!.Value));
