@@ -57,6 +57,10 @@ BEGIN
     IF outcome = 'granted' THEN
         GRANT SELECT, INSERT, UPDATE ON source TO evaluation_api;
         REVOKE ALL ON source FROM evaluation_silo;
+        -- The exceptions 010 and 011 made, which the blanket grants above would undo on a second run.
+        REVOKE UPDATE, DELETE ON notification_event FROM evaluation_silo;
+        REVOKE ALL ON monthly_report FROM evaluation_silo;
+        GRANT SELECT, INSERT ON monthly_report TO evaluation_api;
     END IF;
     RETURN outcome;
 END$$;
