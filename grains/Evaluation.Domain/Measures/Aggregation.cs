@@ -26,6 +26,7 @@ public static class Aggregation
         }
 
         CountRatedService(data, logged);
+        TopicTally.Apply(data, logged);
 
         switch (logged.Kind)
         {
@@ -99,8 +100,6 @@ public static class Aggregation
 
                 break;
         }
-
-        TopicTally.Apply(data, logged);
     }
 
     /// <summary>

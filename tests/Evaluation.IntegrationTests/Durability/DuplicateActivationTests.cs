@@ -50,7 +50,7 @@ public sealed class DuplicateActivationTests(PostgresDatabase database) : IClass
     private static async Task<GrainState<InstitutionCheckpoint>> CheckpointAfterAsync(
         EvaluationCluster system, IInstitutionGrain grain, IGrainStorage storage, TrafficGenerator traffic, long expectedPosition)
     {
-        await system.Grains.GetGrain<IIngestGrain>(0).IngestEvaluations(traffic.Evaluations(5, DateTimeOffset.UtcNow));
+        await system.Grains.GetGrain<IIngestGrain>(0).IngestEvaluations(TestSources.Default, traffic.Evaluations(5, DateTimeOffset.UtcNow));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var state = new GrainState<InstitutionCheckpoint>();
         while (true)
