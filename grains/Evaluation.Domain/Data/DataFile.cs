@@ -9,8 +9,6 @@ public sealed record DataFileResult<T>(T? Value, IReadOnlyList<FieldError> Error
 {
     public bool IsValid => Errors.Count == 0 && Value is not null;
 
-    public static DataFileResult<T> Of(T value, IReadOnlyList<FieldError> errors) => errors.Count > 0 ? new(null, errors) : new(value, []);
-
     /// <summary>The value, for files that ship with the system and must be right; a broken one stops the process with every problem named.</summary>
     public T OrThrow(string what) => Value is { } value && Errors.Count == 0
         ? value

@@ -31,7 +31,8 @@ internal static class ServiceItemFile
         var byCode = province.OfType<ServiceItem>().GroupBy(i => i.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var cities = (file.Cities ?? []).Select((c, n) => ToCity(c, $"cities[{n}]", byCode, divisions, errors)).ToList();
         DataFile.CheckUnique((file.Cities ?? []).Select((c, n) => (c?.CityCode, $"cities[{n}].cityCode")), "city", errors);
-        return DataFileResult<ServiceItemCatalog>.Of(new ServiceItemCatalog(province.OfType<ServiceItem>(), cities.OfType<CityServiceItems>()), errors);
+        // Built only from a clean file: a repeated code or city cannot be indexed.
+        return errors.Count > 0 ? new(null, errors) : new(new ServiceItemCatalog(province.OfType<ServiceItem>(), cities.OfType<CityServiceItems>()), []);
     }
 
     private static CityServiceItems? ToCity(CityEntry? e, string at, Dictionary<string, ServiceItem> province, DivisionCatalog divisions, List<FieldError> errors)
