@@ -3,6 +3,7 @@ using System.Text;
 using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Grains;
+using Evaluation.Contracts.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Evaluation.ClientApi.Apis;
@@ -15,6 +16,12 @@ public static class AdminApi
         var api = app.MapGroup("/api/v1/admin").WithTags("Administration");
         api.MapPost("/registry", ImportRegistry)
             .WithSummary("Replace the institution registry with a registry file (the format of the shipped sample). Needs X-Admin-Key.");
+        foreach (var (path, kind, file) in ReferenceFiles)
+        {
+            api.MapPost(path, (HttpContext http, ApiSettings settings, IClusterClient cluster) => ImportReference(http, settings, cluster, kind))
+                .WithSummary($"Replace the {file} in use (the format of the shipped file); every silo uses it within seconds. Needs X-Admin-Key.");
+        }
+
         api.MapPut("/plan/thematic-databases", SetThematicDatabases)
             .WithSummary("Enter the number of provincial thematic patent databases (a plan target the province counts by hand). Needs X-Admin-Key.");
         api.MapPost("/contact-keys/reseal", ResealContacts)
@@ -38,21 +45,54 @@ public static class AdminApi
             return refusal;
         }
 
-        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var json = await reader.ReadToEndAsync(http.RequestAborted);
-        var errors = await cluster.GetGrain<IRegistryGrain>(0).ImportInstitutions(json);
+        var errors = await cluster.GetGrain<IRegistryGrain>(0).ImportInstitutions(await ReadBodyAsync(http));
         if (errors.Count > 0)
         {
-            return TypedResults.Problem(
-                title: "The registry file was not imported",
-                detail: $"{errors.Count} problem(s); the registry in use is unchanged. First: {errors[0].Field}: {errors[0].Message}",
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            return NotImported("registry file", "the registry", errors);
         }
 
         var snapshot = await cluster.GetGrain<IRegistryGrain>(0).GetSnapshot();
         return TypedResults.Ok(new ImportAnswer(snapshot.Institutions.Count, snapshot.Version));
     }
+
+    /// <summary>The reference lists kept current by import (issue 15): path, kind and what the file is called in answers.</summary>
+    private static readonly (string Path, ReferenceDataKind Kind, string File)[] ReferenceFiles =
+    [
+        ("/service-items", ReferenceDataKind.ServiceItems, "service-item list (province items, city additions and city-tightened time limits)"),
+        ("/working-calendar", ReferenceDataKind.WorkingCalendar, "working-day calendar (holidays and make-up workdays by year)"),
+        ("/pilot-counties", ReferenceDataKind.PilotCounties, "pilot-county list"),
+    ];
+
+    private static async Task<Results<Ok<ReferenceImportAnswer>, ProblemHttpResult>> ImportReference(
+        HttpContext http, ApiSettings settings, IClusterClient cluster, ReferenceDataKind kind)
+    {
+        if (Refuse(http, settings) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var grain = cluster.GetGrain<IReferenceDataGrain>(0);
+        var errors = await grain.Import(kind, await ReadBodyAsync(http));
+        if (errors.Count > 0)
+        {
+            return NotImported("file", "the list in use", errors);
+        }
+
+        return TypedResults.Ok(new ReferenceImportAnswer(ReferenceFiles.Single(f => f.Kind == kind).Path.TrimStart('/'), await grain.GetVersion()));
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(http.RequestAborted);
+    }
+
+    /// <summary>An import refused as a whole: every problem by field and rule, and the promise that nothing changed.</summary>
+    private static ProblemHttpResult NotImported(string file, string inUse, IReadOnlyList<FieldError> errors) => TypedResults.Problem(
+        title: $"The {file} was not imported",
+        detail: $"{errors.Count} problem(s); {inUse} is unchanged. First: {errors[0].Field}: {errors[0].Message}",
+        statusCode: StatusCodes.Status400BadRequest,
+        extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetThematicDatabases(HttpContext http, ApiSettings settings, IClusterClient cluster, ThematicDatabaseCount body)
     {
@@ -91,6 +131,9 @@ public static class AdminApi
 }
 
 public sealed record ImportAnswer(int Institutions, long Version);
+
+/// <summary>Which list was replaced, and the reference-data version every silo will load.</summary>
+public sealed record ReferenceImportAnswer(string Imported, long Version);
 
 public sealed record ThematicDatabaseCount(int Count);
 

@@ -1,9 +1,7 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Data;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Evaluation.Domain.Calendar;
 
@@ -33,20 +31,11 @@ public sealed class WorkingCalendar
     /// <summary>The calendar built from the holiday file shipped with the system.</summary>
     public static WorkingCalendar Default => Embedded.Value;
 
-    /// <summary>Reads a holiday file in the format of the embedded <c>holidays.json</c>, e.g. one an operator supplies.</summary>
-    public static WorkingCalendar Parse(string json)
-    {
-        var file = JsonSerializer.Deserialize<HolidayFile>(json, DataJson.Options)
-            ?? throw new InvalidDataException("Holiday file is empty.");
-        var years = file.Years ?? [];
-        var holidays = years
-            .SelectMany(y => y.Holidays ?? [])
-            .SelectMany(h => Days(Date(h.From, "from"), Date(h.To, "to")));
-        var makeUps = years
-            .SelectMany(y => y.MakeUpWorkdays ?? [])
-            .Select(m => Date(m.Date, "date"));
-        return new WorkingCalendar(holidays, makeUps);
-    }
+    /// <summary>Reads a holiday file in the format of the embedded <c>holidays.json</c>; any problem throws with every field named.</summary>
+    public static WorkingCalendar Parse(string json) => Read(json).OrThrow("Holiday file");
+
+    /// <summary>Reads an operator's holiday file, checking every rule (<see cref="HolidayFile"/>).</summary>
+    public static DataFileResult<WorkingCalendar> Read(string json) => HolidayFile.Read(json);
 
     public bool IsWorkingDay(LocalDate date) =>
         makeUpWorkdays.Contains(date)
@@ -106,22 +95,9 @@ public sealed class WorkingCalendar
         ? -WorkingDaysBetween(to, from)
         : Days(from.PlusDays(1), to).Count(IsWorkingDay);
 
-    private static IEnumerable<LocalDate> Days(LocalDate first, LocalDate last)
+    internal static IEnumerable<LocalDate> Days(LocalDate first, LocalDate last)
     {
         for (var d = first; d <= last; d = d.PlusDays(1))
             yield return d;
     }
-
-    private static LocalDate Date(string? text, string field) =>
-        text is not null && LocalDatePattern.Iso.Parse(text) is { Success: true } parsed
-            ? parsed.Value
-            : throw new InvalidDataException($"Holiday file: '{text}' in '{field}' is not a date like 2026-10-01.");
-
-    private sealed record HolidayFile(string? Notice, IReadOnlyList<HolidayYear>? Years);
-
-    private sealed record HolidayYear(int Year, bool Provisional, string? Source, IReadOnlyList<HolidayRange>? Holidays, IReadOnlyList<MakeUpDay>? MakeUpWorkdays);
-
-    private sealed record HolidayRange(string? Name, string? NameEn, string? From, string? To);
-
-    private sealed record MakeUpDay(string? Date, string? For);
 }

@@ -160,7 +160,7 @@ public sealed class IngestionRules(InstitutionRegistry registry, WorkingCalendar
         {
             errors.Add(new(field["serviceItem"], "serviceItem is required: a code from /api/v1/public/service-items"));
         }
-        else if ((item = registry.FindItem(serviceItem)) is null)
+        else if ((item = registry.FindItem(serviceItem, institution?.CityCode)) is null)
         {
             errors.Add(new(field["serviceItem"], $"unknown service item '{Shorten(serviceItem)}'"));
         }

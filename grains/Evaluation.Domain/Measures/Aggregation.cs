@@ -26,6 +26,7 @@ public static class Aggregation
         }
 
         CountRatedService(data, logged);
+        TopicTally.Apply(data, logged);
 
         switch (logged.Kind)
         {

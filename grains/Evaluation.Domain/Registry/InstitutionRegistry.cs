@@ -65,11 +65,14 @@ public sealed class InstitutionRegistry
 
     public ServiceItem? FindItem(string code) => ServiceItems.Find(code);
 
+    /// <summary>An item as it applies in a city: with the city's tighter time limit, or one only that city adds.</summary>
+    public ServiceItem? FindItem(string code, string? cityCode) => ServiceItems.Find(code, cityCode);
+
     public IReadOnlyList<Institution> InstitutionsOf(string cityCode) => byCity.GetValueOrDefault(cityCode) ?? [];
 
-    /// <summary>The published items of an institution, in its own order; codes the catalog lacks are skipped.</summary>
+    /// <summary>The published items of an institution as they apply in its city, in its own order; codes the catalog lacks are skipped.</summary>
     public IReadOnlyList<ServiceItem> ServicesOf(Institution institution) =>
-        [.. institution.Services.Select(FindItem).OfType<ServiceItem>()];
+        [.. institution.Services.Select(code => FindItem(code, institution.CityCode)).OfType<ServiceItem>()];
 
     /// <summary>Filters (null means "any"; text matches name or address case-insensitively) and one page; out-of-range pages are clamped.</summary>
     public InstitutionPage Search(InstitutionQuery query)

@@ -34,16 +34,10 @@ public static partial class RegistryFile
 
     public static RegistryFileResult Parse(string json, DivisionCatalog divisions, ServiceItemCatalog items)
     {
-        InstitutionFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize<InstitutionFile>(json, DataJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            var field = ex.Path is null or "$" ? "$" : ex.Path.TrimStart('$', '.');
-            return Failed(new FieldError(field, $"not a valid institutions file: {ex.Message}"));
-        }
+        var syntax = new List<FieldError>();
+        var file = DataFile.Read<InstitutionFile>(json, "institutions file", syntax);
+        if (syntax.Count > 0)
+            return new RegistryFileResult([], syntax);
         if (file?.Institutions is not { } entries)
             return Failed(new FieldError("institutions", "required: the list of institutions"));
         var errors = Check(entries, divisions, items);
@@ -107,7 +101,7 @@ public static partial class RegistryFile
             CheckList(e.Channels, "channels", c => KebabCase.TryParse<Channel>(c, out _)
                 ? null
                 : $"unknown channel '{c}'; expected one of {KebabCase.Choices<Channel>()}", Error);
-            CheckList(e.Services, "services", s => items.Contains(s) ? null : $"unknown service item code '{s}'", Error);
+            CheckList(e.Services, "services", s => items.Contains(s, e.CityCode) ? null : $"unknown service item code '{s}'", Error);
         }
         return errors;
     }

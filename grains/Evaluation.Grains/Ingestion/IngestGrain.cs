@@ -25,7 +25,6 @@ namespace Evaluation.Grains.Ingestion;
 public sealed class IngestGrain(
     IEventLog log,
     RegistryCache registry,
-    WorkingCalendar calendar,
     ContactSealer sealer,
     FollowUpRules followUpRules,
     TimeProvider time,
@@ -38,14 +37,14 @@ public sealed class IngestGrain(
 
     public Task<IReadOnlyList<ItemResult>> IngestServiceRecords(SourceIdentity source, IReadOnlyList<ServiceRecordInput> items) =>
         IngestAsync(source, items, item => item.Id, (rules, item, index, now, errors) =>
-            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(source.Name, item, valid) : null);
+            rules.Validate(item, index, now, errors) is { } valid ? ToEvent(source.Name, item, valid, rules.Calendar) : null);
 
     private delegate PendingEvent? Validator<in T>(IngestionRules rules, T item, int index, DateTimeOffset now, List<FieldError> errors);
 
     private async Task<IReadOnlyList<ItemResult>> IngestAsync<T>(SourceIdentity source, IReadOnlyList<T> items, Func<T, string?> idOf, Validator<T> validate)
     {
         var current = await registry.GetAsync();
-        var rules = new IngestionRules(current, calendar, source);
+        var rules = new IngestionRules(current, await registry.GetCalendarAsync(), source);
         var now = time.GetUtcNow();
         var results = new ItemResult[items.Count];
         var pending = new List<(int Index, PendingEvent Event)>();
@@ -153,7 +152,8 @@ public sealed class IngestGrain(
     /// <summary>Every 差评 opens a follow-up for the institution's city (SPEC 3.4), stored by the log with the rating.</summary>
     private StoredFollowUp OpenFollowUp(FollowUpOpening opening) => new(followUpRules.Open(opening, caseTime.GetUtcNow()), opening);
 
-    private PendingEvent ToEvent(string source, ServiceRecordInput item, ValidItem valid)
+    /// <summary>On-time is decided here, with the limit and calendar in use at ingest, and logged: a later import never changes it.</summary>
+    private PendingEvent ToEvent(string source, ServiceRecordInput item, ValidItem valid, WorkingCalendar calendar)
     {
         var accepted = item.AcceptedAt!.Value;
         var completed = item.CompletedAt;

@@ -26,16 +26,16 @@ public sealed class RegistryGrain(
 {
     public Task<long> GetVersion() => Task.FromResult(state.State.Version);
 
-    public Task<RegistrySnapshot> GetSnapshot()
+    public async Task<RegistrySnapshot> GetSnapshot()
     {
-        var registry = ShippedRegistry.With(state.State.Imported);
-        return Task.FromResult(new RegistrySnapshot(state.State.Version, registry.Divisions.All, registry.ServiceItems.Items, registry.Institutions));
+        var registry = ShippedRegistry.With(state.State.Imported, await CurrentReferenceData());
+        return new RegistrySnapshot(state.State.Version, registry.Divisions.All, registry.ServiceItems.Items, registry.Institutions);
     }
 
     public async Task<IReadOnlyList<FieldError>> ImportInstitutions(string registryFileJson)
     {
-        var shipped = ShippedRegistry.Sample;
-        var file = RegistryFile.Parse(registryFileJson, shipped.Divisions, shipped.ServiceItems);
+        // Institutions may publish the items of the service-item list in use, their city's additions included.
+        var file = RegistryFile.Parse(registryFileJson, ShippedRegistry.Sample.Divisions, (await CurrentReferenceData()).ServiceItems);
         if (!file.IsValid)
         {
             return file.Errors;
@@ -47,6 +47,9 @@ public sealed class RegistryGrain(
         logger.LogInformation("Registry replaced by an import of {Count} institutions (version {Version})", file.Institutions.Count, state.State.Version);
         return [];
     }
+
+    private async Task<ReferenceData> CurrentReferenceData() =>
+        ReferenceData.From(await GrainFactory.GetGrain<IReferenceDataGrain>(0).GetSnapshot());
 }
 
 /// <summary>The data shipped with the system, parsed once per process.</summary>
@@ -56,8 +59,7 @@ public static class ShippedRegistry
 
     public static InstitutionRegistry Sample => SampleRegistry.Value;
 
-    /// <summary>The shipped divisions and service items with an imported institution list, or the sample when none.</summary>
-    public static InstitutionRegistry With(IEnumerable<Institution>? institutions) => institutions is null
-        ? Sample
-        : new InstitutionRegistry(Sample.Divisions, Sample.ServiceItems, institutions, Sample.PilotCountyCodes);
+    /// <summary>The shipped divisions with an imported institution list (the sample when none) and the reference lists in use.</summary>
+    public static InstitutionRegistry With(IEnumerable<Institution>? institutions, ReferenceData reference) =>
+        new(Sample.Divisions, reference.ServiceItems, institutions ?? Sample.Institutions, reference.PilotCountyCodes);
 }
