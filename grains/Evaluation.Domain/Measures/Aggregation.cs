@@ -26,7 +26,6 @@ public static class Aggregation
         }
 
         CountRatedService(data, logged);
-        TopicTally.Apply(data, logged);
 
         switch (logged.Kind)
         {

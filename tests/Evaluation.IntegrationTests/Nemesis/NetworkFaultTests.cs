@@ -9,7 +9,6 @@ using Evaluation.IntegrationTests.Infrastructure;
 using Evaluation.IntegrationTests.Infrastructure.Hosts;
 using Npgsql;
 using Xunit;
-using RetryingSource = Evaluation.IntegrationTests.Infrastructure.Hosts.RetryingSource;
 
 namespace Evaluation.IntegrationTests.Nemesis;
 
