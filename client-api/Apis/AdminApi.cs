@@ -13,7 +13,7 @@ public static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/admin").WithTags("Administration");
+        var api = app.MapGroup("/api/v1/admin").WithTags("Administration").AcceptsAdminKey();
         api.MapPost("/registry", ImportRegistry)
             .WithSummary("Replace the institution registry with a registry file (the format of the shipped sample). Needs X-Admin-Key.");
         foreach (var (path, kind, file) in ReferenceFiles)

@@ -36,7 +36,8 @@ public static class AuditApi
         {
             var name = Word(step);
             api.MapPost($"/{{id}}/{name}", (string id, AuditStepRequest body, ClaimsPrincipal user, IClusterClient cluster) => ActAsync(id, step, body, user, cluster))
-                .WithSummary($"Take the '{name}' step (see the state machine in the README).");
+                .WithSummary($"Take the '{name}' step (see the state machine in the README).")
+                .ProducesProblem(StatusCodes.Status409Conflict);
         }
     }
 

@@ -34,7 +34,8 @@ public static class FollowUpApi
         {
             var name = Word(step);
             api.MapPost($"/{{id}}/{name}", (string id, FollowUpStepRequest body, ClaimsPrincipal user, IClusterClient cluster) => ActAsync(id, step, body, user, cluster))
-                .WithSummary($"Take the '{name}' step with a note.");
+                .WithSummary($"Take the '{name}' step with a note.")
+                .ProducesProblem(StatusCodes.Status409Conflict);
         }
     }
 

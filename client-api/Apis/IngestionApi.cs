@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Evaluation.ClientApi.Json;
+using Evaluation.ClientApi.OpenApi;
 using Evaluation.ClientApi.Security;
 using Evaluation.ClientApi.Security.Sources;
 using Evaluation.Contracts.Grains;
@@ -18,13 +19,16 @@ public static class IngestionApi
     public static void MapIngestionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Ingestion").RequireAuthorization(Roles.SourcePolicy)
-            .RequireRateLimiting(AccessControl.IngestionConcurrencyPolicy);
+            .RequireRateLimiting(AccessControl.IngestionConcurrencyPolicy)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/evaluations", async (HttpContext http, IClusterClient cluster, SourceDirectory sources) =>
                 await IngestAsync(http, BatchParser.Evaluation, await SenderAsync(http, sources), (source, items) => Worker(cluster).IngestEvaluations(source, items)))
-            .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.");
+            .WithSummary("Submit a batch of 1–5,000 ratings (好差评); each item is answered accepted, duplicate or rejected.")
+            .AddOpenApiOperationTransformer(BatchExamples.Evaluations);
         api.MapPost("/service-records", async (HttpContext http, IClusterClient cluster, SourceDirectory sources) =>
                 await IngestAsync(http, BatchParser.ServiceRecord, await SenderAsync(http, sources), (source, items) => Worker(cluster).IngestServiceRecords(source, items)))
-            .WithSummary("Submit a batch of 1–5,000 service records (办件); send a record again with completedAt to complete it.");
+            .WithSummary("Submit a batch of 1–5,000 service records (办件); send a record again with completedAt to complete it.")
+            .AddOpenApiOperationTransformer(BatchExamples.ServiceRecords);
     }
 
     private static IIngestGrain Worker(IClusterClient cluster) => cluster.GetGrain<IIngestGrain>(0);

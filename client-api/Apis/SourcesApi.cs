@@ -22,9 +22,9 @@ public static class SourcesApi
 
     public static void MapSourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/admin/sources").WithTags("Administration");
+        var api = app.MapGroup("/api/v1/admin/sources").WithTags("Administration").AcceptsAdminKey();
         api.MapGet("", ListSources).WithSummary("Every rating source: the created ones with their limits and dates, and the configured keys. Needs X-Admin-Key.");
-        api.MapPost("", CreateSource).WithSummary("Create a rating source; the answer holds its key, shown this once. Needs X-Admin-Key.");
+        api.MapPost("", CreateSource).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Create a rating source; the answer holds its key, shown this once. Needs X-Admin-Key.");
         api.MapPost("/{name}/rotation", RotateSource)
             .WithSummary("Give a source a new key (shown this once); the previous one keeps working for graceMinutes (default 1440, at most 10080, 0 ends it now). Needs X-Admin-Key.");
         api.MapPost("/{name}/revocation", RevokeSource).WithSummary("Revoke a source: its keys stop working on every API host within 5 s. Needs X-Admin-Key.");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.OpenApi;
 using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Reports;
 using Evaluation.ClientApi.Security;
@@ -30,7 +31,7 @@ public static class ApplicationServices
         builder.AddAccessControl(settings);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TransientFaults>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocumentation();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddPortals();
         builder.Services.AddPublicApi();

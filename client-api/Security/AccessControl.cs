@@ -139,12 +139,12 @@ public static class AccessControl
     private static RateLimitPartition<string> Partition(HttpContext http, RateLimitSettings limits)
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/api/v1/public") || IsPortalPage(path))
+        if (IsPublic(path) || IsPortalPage(path))
         {
             return Window("public:" + http.Connection.RemoteIpAddress, limits.PublicPerMinute);
         }
 
-        if (path.StartsWithSegments("/api/v1/evaluations") || path.StartsWithSegments("/api/v1/service-records"))
+        if (IsIngestion(path))
         {
             if (!http.User.IsInRole(Roles.Source))
             {
@@ -160,6 +160,14 @@ public static class AccessControl
 
         return RateLimitPartition.GetNoLimiter("unlimited");
     }
+
+    /// <summary>True for the API paths the global limiter counts (the OpenAPI document lists their 429).</summary>
+    public static bool HasRequestBudget(PathString path) => IsPublic(path) || IsIngestion(path);
+
+    private static bool IsPublic(PathString path) => path.StartsWithSegments("/api/v1/public");
+
+    private static bool IsIngestion(PathString path) =>
+        path.StartsWithSegments("/api/v1/evaluations") || path.StartsWithSegments("/api/v1/service-records");
 
     /// <summary>The public portal's pages (not the consoles, static files or the API).</summary>
     private static bool IsPortalPage(PathString path) =>
