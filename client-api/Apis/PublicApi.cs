@@ -7,35 +7,25 @@ namespace Evaluation.ClientApi.Apis;
 /// <summary>Anonymous reads for the public portal: aggregate scores and the published lists. Never personal data.</summary>
 public static class PublicApi
 {
-    /// <summary>
-    /// How long a public answer is served again from the API host's memory. Areas already refresh on 200–500 ms
-    /// timers, so readers see nothing older than they would anyway, and a popular page costs one grain call per
-    /// half second per host instead of one per request.
-    /// </summary>
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMilliseconds(500);
-
-    public const string CachePolicy = "public-aggregates";
-
-    public static void AddPublicApi(this IServiceCollection services) =>
-        services.AddOutputCache(o => o.AddPolicy(CachePolicy, policy => policy.Expire(CacheLifetime)));
-
     public static void MapPublicApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/public").WithTags("Public").CacheOutput(CachePolicy);
+        // Two groups over one prefix, so each answer is cached as long as the freshness goal of what it shows allows.
+        var api = app.MapGroup("/api/v1/public").WithTags("Public").CacheOutput(PublicCaching.AreaPolicy);
+        var institutions = app.MapGroup("/api/v1/public").WithTags("Public").CacheOutput(PublicCaching.InstitutionPolicy);
         api.MapGet("/province", GetProvince).WithSummary("The province's scores, service measures, city rankings and plan targets.");
         api.MapGet("/cities", GetCities).WithSummary("Every prefecture city with its scores and rank.");
         api.MapGet("/cities/{code}", GetCity).WithSummary("One city with its scores and its institutions ranked within peer groups.");
         api.MapGet("/counties/{code}", GetCounty).WithSummary("One county-level division: the sum of the institutions registered in it (scores, service, handling).");
         api.MapGet("/regions/{region}", GetRegion)
             .WithSummary("One of the plan's regions (pearl-river-delta, east, west, north): the sum of its cities, and their ranks.");
-        api.MapGet("/institutions", SearchInstitutions).WithSummary("Institutions, filtered by city, county, kind, service item or text, a page at a time.");
-        api.MapGet("/institutions/{id}", GetInstitution).WithSummary("One institution: its published (信息公开) fields, service list and scores.");
+        institutions.MapGet("/institutions", SearchInstitutions).WithSummary("Institutions, filtered by city, county, kind, service item or text, a page at a time.");
+        institutions.MapGet("/institutions/{id}", GetInstitution).WithSummary("One institution: its published (信息公开) fields, service list and scores.");
         api.MapGet("/cities/{code}/rectification", GetCityRectification)
             .WithSummary("The city's 整改公示: 差评 rectified in the last 90 days by service item and tag, median days to rectify, appeals decided.");
-        api.MapGet("/institutions/{id}/rectification", GetInstitutionRectification)
+        institutions.MapGet("/institutions/{id}/rectification", GetInstitutionRectification)
             .WithSummary("One institution's 整改公示, the same shape as the city's.");
         api.MapGet("/service-items", GetServiceItems).WithSummary("The province's service-item list (事项清单) with time limits.");
-        MapBreakdowns(api);
+        MapBreakdowns(api, institutions);
     }
 
     private static async Task<Ok<AreaDto>> GetProvince(PublicQueries queries) => TypedResults.Ok(await queries.Province());
@@ -61,7 +51,7 @@ public static class PublicApi
     /// <c>/service-items</c> and <c>/channels</c> of an institution or of every kind of area: the measures per service
     /// item (with the worst items ranked) and per channel and IP domain, over every window.
     /// </summary>
-    private static void MapBreakdowns(RouteGroupBuilder api)
+    private static void MapBreakdowns(RouteGroupBuilder areas, RouteGroupBuilder institutions)
     {
         foreach (var (scope, path) in new[]
         {
@@ -70,6 +60,7 @@ public static class PublicApi
         })
         {
             var what = scope == AreaScope.Institution ? "institution" : MeasuresDto.EnumName(scope);
+            var api = scope == AreaScope.Institution ? institutions : areas;
 
             api.MapGet($"{path}/service-items", async Task<Results<Ok<ServiceItemsDto>, ProblemHttpResult>> (HttpContext context, PublicQueries queries) =>
                     Found(await queries.ServiceItemMeasures(scope, KeyOf(context)), scope, KeyOf(context)))

@@ -34,7 +34,7 @@ public static class ApplicationServices
         builder.Services.AddApiDocumentation();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddPortals();
-        builder.Services.AddPublicApi();
+        builder.Services.AddPublicCaching();
 
         builder.UseOrleansClient(client =>
         {

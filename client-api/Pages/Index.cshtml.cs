@@ -8,7 +8,7 @@ using MeasureWindows = Evaluation.Contracts.Measures.Windows;
 namespace Evaluation.ClientApi.Pages;
 
 /// <summary>The province overview: every city ranked, the province's trend and the plan targets.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.AreaPolicy)]
 public sealed class IndexModel(PublicQueries queries) : PageModel
 {
     public AreaDto Province { get; private set; } = null!;

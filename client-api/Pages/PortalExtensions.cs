@@ -7,18 +7,8 @@ namespace Evaluation.ClientApi.Pages;
 /// <summary>The server-rendered portals (public, and the staff consoles): Razor Pages over the same queries as the JSON API.</summary>
 public static class PortalExtensions
 {
-    /// <summary>
-    /// The public pages are served again from memory for a few seconds, per path and query (one <c>/</c> costs some
-    /// twenty grain calls). Never the consoles: only the public page models carry this policy, and the default
-    /// rules still skip any request with a user or an Authorization header and any answer that sets a cookie.
-    /// </summary>
-    public const string PageCachePolicy = "public-pages";
-
-    public static readonly TimeSpan PageCacheLifetime = TimeSpan.FromSeconds(5);
-
     public static void AddPortals(this IServiceCollection services)
     {
-        services.AddOutputCache(o => o.AddPolicy(PageCachePolicy, policy => policy.Expire(PageCacheLifetime).SetVaryByQuery("*")));
         services.AddMemoryCache();
         services.AddSingleton<PublicQueries>();
         services.AddRazorPages();

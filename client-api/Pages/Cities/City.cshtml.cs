@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Evaluation.ClientApi.Pages.Cities;
 
 /// <summary>A city: its scores and trend, and its institutions ranked within their peer groups.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.AreaPolicy)]
 public sealed class CityModel(PublicQueries queries) : PageModel
 {
     public AreaDto City { get; private set; } = null!;

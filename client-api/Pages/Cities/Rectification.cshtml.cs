@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Evaluation.ClientApi.Pages.Cities;
 
 /// <summary>A city's 整改公示: what it rectified in the last 90 days and how its appeals were decided.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.AreaPolicy)]
 public sealed class RectificationModel(PublicQueries queries) : PageModel
 {
     public RectificationDto Notice { get; private set; } = null!;

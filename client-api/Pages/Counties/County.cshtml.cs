@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Evaluation.ClientApi.Pages.Counties;
 
 /// <summary>A county-level division: the ratings and 差评 handling of the institutions registered in it.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.AreaPolicy)]
 public sealed class CountyModel(PublicQueries queries) : PageModel
 {
     public AreaDto County { get; private set; } = null!;

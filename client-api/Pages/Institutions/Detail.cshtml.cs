@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Evaluation.ClientApi.Pages.Institutions;
 
 /// <summary>One institution: its 信息公开 fields, service list, scores and 差评 handling per window, 整改公示 and trend.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.InstitutionPolicy)]
 public sealed class DetailModel(PublicQueries queries) : PageModel
 {
     public InstitutionDetailDto Institution { get; private set; } = null!;

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Evaluation.ClientApi.Pages.Institutions;
 
 /// <summary>Search and filter the institutions, a page at a time, with the same query as the JSON API.</summary>
-[OutputCache(PolicyName = PortalExtensions.PageCachePolicy)]
+[OutputCache(PolicyName = PublicCaching.InstitutionPolicy)]
 public sealed class IndexModel(PublicQueries queries) : PageModel
 {
     public const int PageSize = 20;
