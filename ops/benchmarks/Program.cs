@@ -99,8 +99,9 @@ async Task MeasureAsync(SystemUnderTest system)
 
     // 3. Public reads vs a trivial endpoint of the same server.
     var trivial = await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live"), 8, phase);
-    // Public answers are cached for half a second in the API host; a query string seen once bypasses that cache,
-    // which shows what a read costs when it has to go to the grains.
+    // Public answers and pages are cached in the API host for as long as their freshness goal allows (PublicCaching:
+    // institution 0.5 s, areas 1 s); a query string seen once bypasses that cache, which shows what a read costs when
+    // it has to go to the grains.
     var uncached = 0L;
     var reads = new (string Name, Func<string> Path)[]
     {
@@ -108,6 +109,10 @@ async Task MeasureAsync(SystemUnderTest system)
         ("province", () => "api/v1/public/province"),
         ("institution, uncached", () => $"api/v1/public/institutions/{probe.Id}?bench={Interlocked.Increment(ref uncached)}"),
         ("province, uncached", () => $"api/v1/public/province?bench={Interlocked.Increment(ref uncached)}"),
+        ("page /", () => ""),
+        ("page city", () => $"cities/{probe.CityCode}"),
+        ("page institution", () => $"institutions/{probe.Id}"),
+        ("page institutions of a city", () => $"institutions?city={probe.CityCode}"),
     };
     foreach (var (name, path) in reads)
     {
