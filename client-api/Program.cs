@@ -17,6 +17,7 @@ app.UseAccessControl();
 
 // After the rate limiter, so a cached answer still counts against its reader's budget.
 app.UseOutputCache();
+app.UsePublicCompression();
 
 if (app.Services.GetRequiredService<ApiSettings>().ApiDocs ?? app.Environment.IsDevelopment())
 {

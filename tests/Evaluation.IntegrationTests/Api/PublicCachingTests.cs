@@ -41,12 +41,13 @@ public sealed partial class PublicCachingTests(RunningSystem system) : IClassFix
     }
 
     [Fact]
-    public async Task A_signed_in_reader_is_never_served_from_nor_written_to_the_cache()
+    public async Task A_signed_in_reader_is_never_served_from_nor_written_to_the_cache_nor_compressed()
     {
         var institution = Pick(InstitutionKind.InfoOutlet);
         var token = await system.TokenAsync("province-supervisor", name: "cache-staff");
         using var staff = system.AnonymousClient();
         staff.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        staff.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip");
         foreach (var path in new[] { $"/institutions/{institution.Id}", $"/api/v1/public/institutions/{institution.Id}" })
         {
             for (var i = 0; i < 2; i++)
@@ -54,11 +55,14 @@ public sealed partial class PublicCachingTests(RunningSystem system) : IClassFix
                 using var response = await staff.GetAsync(path, Ct);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Null(response.Headers.Age);
+                Assert.Empty(response.Content.Headers.ContentEncoding);
             }
 
             using var anonymous = system.AnonymousClient();
+            anonymous.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip");
             using var first = await anonymous.GetAsync(path, Ct);
             Assert.Null(first.Headers.Age);
+            Assert.Equal(["gzip"], first.Content.Headers.ContentEncoding);
         }
     }
 
