@@ -41,6 +41,23 @@ public sealed partial class PublicCachingTests(RunningSystem system) : IClassFix
     }
 
     [Fact]
+    public async Task The_cached_home_page_shows_a_new_rating_in_the_province_once_its_lifetime_has_passed()
+    {
+        using var reader = system.AnonymousClient();
+        var before = await ProvinceOnHomePageAsync(reader);
+        await PostAsync(Batch([Rating("cache-home-page", Pick(InstitutionKind.TrademarkWorkstation), level: 4)]));
+
+        // Other ratings may reach the province meanwhile: the page must show at least what the grain had.
+        long inGrain = 0;
+        await Eventually(
+            async () => (inGrain = await ProvinceInApiAsync(reader, $"/api/v1/public/province?probe={Guid.NewGuid():N}")) > before,
+            "the rating in the province grain");
+        await Task.Delay(PublicCaching.AreaLifetime, Ct);
+
+        Assert.True(await ProvinceOnHomePageAsync(reader) >= inGrain, "the home page should show the province's count once its lifetime has passed");
+    }
+
+    [Fact]
     public async Task A_signed_in_reader_is_never_served_from_nor_written_to_the_cache_nor_compressed()
     {
         var institution = Pick(InstitutionKind.InfoOutlet);
@@ -69,8 +86,16 @@ public sealed partial class PublicCachingTests(RunningSystem system) : IClassFix
     private static async Task<long> FiveStarsOnPageAsync(HttpClient reader, string page)
     {
         var html = await reader.GetStringAsync(page, Ct);
-        return long.Parse(FiveStarRow().Match(html).Groups["count"].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        return Number(FiveStarRow().Match(html).Groups["count"].Value);
     }
+
+    private static async Task<long> ProvinceOnHomePageAsync(HttpClient reader) =>
+        Number(ProvinceCount().Match(await reader.GetStringAsync("/", Ct)).Groups["count"].Value);
+
+    private static async Task<long> ProvinceInApiAsync(HttpClient reader, string path) =>
+        (await reader.GetFromJsonAsync<JsonObject>(path, Ct))!["scores"]!["d30"]!["count"]!.GetValue<long>();
+
+    private static long Number(string shown) => long.Parse(shown.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<long> FiveStarsInApiAsync(HttpClient reader, string path) =>
         (await reader.GetFromJsonAsync<JsonObject>(path, Ct))!["scores"]!["d30"]!["levels"]![4]!.GetValue<long>();
@@ -84,4 +109,7 @@ public sealed partial class PublicCachingTests(RunningSystem system) : IClassFix
 
     [GeneratedRegex("""data-level="5">\s*<th[^>]*>.*?</th>\s*<td class="count">(?<count>[^<]+)</td>""", RegexOptions.Singleline)]
     private static partial Regex FiveStarRow();
+
+    [GeneratedRegex("""<dd id="province-count">(?<count>[^<]+)</dd>""")]
+    private static partial Regex ProvinceCount();
 }
