@@ -39,10 +39,13 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
     public async Task<PageDto<AreaDto>> Cities()
     {
         var cities = (await Divisions()).Where(d => d.Level == DivisionLevel.City).ToList();
-        var measures = await Task.WhenAll(cities.Select(c => cluster.GetGrain<ICityGrain>(c.Code).GetMeasures()));
-        var province = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var provinceGrain = cluster.GetGrain<IProvinceGrain>(ProvinceCode);
+        var measures = provinceGrain.GetCityMeasures();
+        var province = provinceGrain.GetView();
+        await Task.WhenAll(measures, province);
         var items = cities
-            .Select((c, i) => AreaDto.From(c, null, measures[i], province.CityRankings.Where(r => r.Id == c.Code).ToList(), null))
+            .Where(c => measures.Result.ContainsKey(c.Code))
+            .Select(c => AreaDto.From(c, null, measures.Result[c.Code], province.Result.CityRankings.Where(r => r.Id == c.Code).ToList(), null))
             .ToList();
         return new PageDto<AreaDto>(items, items.Count, 1, items.Count);
     }

@@ -103,28 +103,36 @@ async Task MeasureAsync(SystemUnderTest system)
     // institution 0.5 s, areas 1 s); a query string seen once bypasses that cache, which shows what a read costs when
     // it has to go to the grains.
     var uncached = 0L;
-    var reads = new (string Name, Func<string> Path, HttpClient Client)[]
+    var county = institutions.First(i => i.CountyCode is not null).CountyCode;
+    var reads = new Read[]
     {
-        ("institution", () => $"api/v1/public/institutions/{probe.Id}", Shared.Client),
-        ("province", () => "api/v1/public/province", Shared.Client),
-        ("institution, uncached", () => $"api/v1/public/institutions/{probe.Id}?bench={Interlocked.Increment(ref uncached)}", Shared.Client),
-        ("province, uncached", () => $"api/v1/public/province?bench={Interlocked.Increment(ref uncached)}", Shared.Client),
-        ("page /", () => "", Shared.Browser),
-        ("page city", () => $"cities/{probe.CityCode}", Shared.Browser),
-        ("page institution", () => $"institutions/{probe.Id}", Shared.Browser),
-        ("page institutions of a city", () => $"institutions?city={probe.CityCode}", Shared.Browser),
+        new("institution", () => $"api/v1/public/institutions/{probe.Id}", Shared.Client),
+        new("city", () => $"api/v1/public/cities/{probe.CityCode}", Shared.Client),
+        new("province", () => "api/v1/public/province", Shared.Client),
+        new("cities", () => "api/v1/public/cities", Shared.Client),
+        new("institution, uncached", () => $"api/v1/public/institutions/{probe.Id}?bench={Interlocked.Increment(ref uncached)}", Shared.Client, Cached: false),
+        new("province, uncached", () => $"api/v1/public/province?bench={Interlocked.Increment(ref uncached)}", Shared.Client, Cached: false),
+        new("page /", () => "", Shared.Browser, MinPerSecond: 10_000),
+        new("page city", () => $"cities/{probe.CityCode}", Shared.Browser, MinPerSecond: 10_000),
+        new("page institution", () => $"institutions/{probe.Id}", Shared.Browser, MinPerSecond: 10_000),
+        new("page institutions of a city", () => $"institutions?city={probe.CityCode}", Shared.Browser),
+        new("page county", () => $"counties/{county}", Shared.Browser),
     };
-    foreach (var (name, path, client) in reads)
+    foreach (var read in reads)
     {
-        var read = await Timing.LoadAsync(() => Get(system.ApiUrl, path(), client), 8, phase);
-        var ratio = read.Latencies.Percentile(0.99) / trivial.Latencies.Percentile(0.99);
+        var load = await Timing.LoadAsync(() => Get(system.ApiUrl, read.Path(), read.Client), 8, phase);
+        var ratio = load.Latencies.Percentile(0.99) / trivial.Latencies.Percentile(0.99);
+        // What the public is served is the cached answer; the uncached rows show the cost of the one grain call a
+        // miss makes, once per key and lifetime, and carry no goal of their own.
+        var goal = read.Cached ? "p99 ≤ 3× trivial" + (read.MinPerSecond > 0 ? $", ≥ {read.MinPerSecond:N0} req/s" : "") : "";
+        bool? met = read.Cached ? ratio <= 3 && load.PerSecond >= read.MinPerSecond : null;
         figures.Add(new(
-            $"read {name}: p50 / p99 ms, req/s",
-            $"{read.Latencies.Percentile(0.5):0.0} / {read.Latencies.Percentile(0.99):0.0}, {read.PerSecond:0}",
+            $"read {read.Name}: p50 / p99 ms, req/s",
+            $"{load.Latencies.Percentile(0.5):0.0} / {load.Latencies.Percentile(0.99):0.0}, {load.PerSecond:0}",
             $"trivial {trivial.Latencies.Percentile(0.5):0.0} / {trivial.Latencies.Percentile(0.99):0.0}, {trivial.PerSecond:0}",
             $"p99 ×{ratio:0.0}",
-            "p99 ≤ 3× trivial",
-            ratio <= 3));
+            goal,
+            met));
     }
 
     // 4. Recovery of an institution with a long history: its first read replays the whole log.
@@ -300,6 +308,9 @@ static void Report(List<Figure> figures, string outDir, string name)
     Console.WriteLine();
     Console.Write(markdown);
 }
+
+/// <summary>One public read of the benchmark: cached reads carry the goal, uncached ones are shown for their cost.</summary>
+internal sealed record Read(string Name, Func<string> Path, HttpClient Client, bool Cached = true, int MinPerSecond = 0);
 
 /// <summary>One pooled client for the read loops, so connection set-up is not what gets measured.</summary>
 internal static class Shared

@@ -114,6 +114,13 @@ public interface IProvinceGrain : IGrainWithStringKey
     [Alias("GetBreakdowns")]
     Task<AreaBreakdowns> GetBreakdowns();
 
+    /// <summary>
+    /// Every prefecture city's measures, from the sums the cities report here: the public city list in one call,
+    /// and consistent with the province's own figures and rankings.
+    /// </summary>
+    [Alias("GetCityMeasures")]
+    Task<IReadOnlyDictionary<string, AreaMeasures>> GetCityMeasures();
+
     /// <summary>The same breakdowns for one of the plan's regions.</summary>
     [Alias("GetRegionBreakdowns")]
     Task<AreaBreakdowns> GetRegionBreakdowns(Region region);

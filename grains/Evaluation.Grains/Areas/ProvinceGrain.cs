@@ -30,6 +30,7 @@ public sealed class ProvinceGrain(
     private readonly RecentValue<ProvinceView> view = new(time, timing.ViewLifetime);
     private readonly RecentValues<Region, AreaMeasures> regions = new(time, timing.ViewLifetime);
     private readonly RecentValue<AreaBreakdowns> breakdowns = new(time, timing.ViewLifetime);
+    private readonly RecentValue<IReadOnlyDictionary<string, AreaMeasures>> cityMeasures = new(time, timing.ViewLifetime);
     private readonly RecentValues<Region, AreaBreakdowns> regionBreakdowns = new(time, timing.ViewLifetime);
     private PeerPriorTable? priors;
 
@@ -72,6 +73,19 @@ public sealed class ProvinceGrain(
 
     public Task<AreaBreakdowns> GetRegionBreakdowns(Region region) => regionBreakdowns.GetAsync(region, async () =>
         AreaClock.Breakdowns(await RegionAsync(region), (await GetPeerPriors()).For(region), time, await registry.GetAsync()));
+
+    // Computed as each city grain computes its own measures (its sums, smoothed toward its region), so the list
+    // shows what the city pages show, give or take the last report still on its way here.
+    public Task<IReadOnlyDictionary<string, AreaMeasures>> GetCityMeasures() => cityMeasures.GetAsync(async () =>
+    {
+        var table = await GetPeerPriors();
+        return (IReadOnlyDictionary<string, AreaMeasures>)(await registry.GetAsync()).Divisions.Cities.ToDictionary(
+            city => city.Code,
+            city => AreaClock.Compute(
+                cities.Members.GetValueOrDefault(city.Code) ?? new AggregateData(),
+                city.Region is { } region ? table.For(region) : table.Province,
+                time));
+    });
 
     /// <summary>The sum of the cities of one of the plan's regions.</summary>
     private async Task<AggregateData> RegionAsync(Region region)

@@ -54,6 +54,23 @@ public sealed class PublicApiTests(RunningSystem system) : IClassFixture<Running
     }
 
     [Fact]
+    public async Task The_city_list_shows_each_city_with_the_figures_of_its_own_page()
+    {
+        var institution = Pick(InstitutionKind.InfoOutlet);
+        await PostAsync(Batch(new[] { 5, 2, 4 }.Select((level, i) => Rating($"pub-list-{i}", institution, level))));
+
+        // The list is computed by the province from the sums its cities report; once the reports are in, a city's
+        // entry holds exactly what its own page holds, window by window.
+        await Eventually(async () =>
+        {
+            var listed = (await GetAsync("/api/v1/public/cities"))["items"]!.AsArray()
+                .Single(c => c!["code"]!.GetValue<string>() == institution.CityCode)!["scores"]!;
+            var own = (await GetAsync($"/api/v1/public/cities/{institution.CityCode}"))["scores"]!;
+            return listed["today"]!["count"]!.GetValue<long>() >= 3 && JsonNode.DeepEquals(listed, own);
+        }, "the listed city's scores equal to its page's");
+    }
+
+    [Fact]
     public async Task A_city_lists_its_institutions_ranked_and_an_unknown_city_is_404()
     {
         var city = await GetAsync("/api/v1/public/cities/440100");
