@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
-using Evaluation.ClientApi.Extensions;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
@@ -18,37 +17,23 @@ public static class AdminApi
             .WithSummary("Replace the institution registry with a registry file (the format of the shipped sample). Needs X-Admin-Key.");
         foreach (var (path, kind, file) in ReferenceFiles)
         {
-            api.MapPost(path, (HttpContext http, ApiSettings settings, IClusterClient cluster) => ImportReference(http, settings, cluster, kind))
+            api.MapPost(path, (HttpContext http, IClusterClient cluster) => ImportReference(http, cluster, kind))
                 .WithSummary($"Replace the {file} in use (the format of the shipped file); every silo uses it within seconds. Needs X-Admin-Key.");
         }
 
         api.MapPut("/plan/thematic-databases", SetThematicDatabases)
             .WithSummary("Enter the number of provincial thematic patent databases (a plan target the province counts by hand). Needs X-Admin-Key.");
-        api.MapPost("/contact-keys/reseal", ResealContacts)
+        api.MapPost("/contact-keys/reseal", async (IClusterClient cluster) =>
+                TypedResults.Ok(new ResealAnswer(await cluster.GetGrain<Contracts.Cases.IFollowUpSupervisionGrain>(0).ResealContacts())))
             .WithSummary("After a contact-key rotation: seal every stored rater contact with the current key, so the retired key can be removed. Needs X-Admin-Key.");
     }
 
-    private static async Task<Results<Ok<ResealAnswer>, ProblemHttpResult>> ResealContacts(HttpContext http, ApiSettings settings, IClusterClient cluster)
+    private static async Task<Ok<ImportAnswer>> ImportRegistry(HttpContext http, IClusterClient cluster)
     {
-        if (Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
-        return TypedResults.Ok(new ResealAnswer(await cluster.GetGrain<Contracts.Cases.IFollowUpSupervisionGrain>(0).ResealContacts()));
-    }
-
-    private static async Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> ImportRegistry(HttpContext http, ApiSettings settings, IClusterClient cluster)
-    {
-        if (Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         var errors = await cluster.GetGrain<IRegistryGrain>(0).ImportInstitutions(await ReadBodyAsync(http));
         if (errors.Count > 0)
         {
-            return NotImported("registry file", "the registry", errors);
+            throw NotImported("registry file", "the registry", errors);
         }
 
         var snapshot = await cluster.GetGrain<IRegistryGrain>(0).GetSnapshot();
@@ -63,19 +48,13 @@ public static class AdminApi
         ("/pilot-counties", ReferenceDataKind.PilotCounties, "pilot-county list"),
     ];
 
-    private static async Task<Results<Ok<ReferenceImportAnswer>, ProblemHttpResult>> ImportReference(
-        HttpContext http, ApiSettings settings, IClusterClient cluster, ReferenceDataKind kind)
+    private static async Task<Ok<ReferenceImportAnswer>> ImportReference(HttpContext http, IClusterClient cluster, ReferenceDataKind kind)
     {
-        if (Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         var grain = cluster.GetGrain<IReferenceDataGrain>(0);
         var errors = await grain.Import(kind, await ReadBodyAsync(http));
         if (errors.Count > 0)
         {
-            return NotImported("file", "the list in use", errors);
+            throw NotImported("file", "the list in use", errors);
         }
 
         return TypedResults.Ok(new ReferenceImportAnswer(ReferenceFiles.Single(f => f.Kind == kind).Path.TrimStart('/'), await grain.GetVersion()));
@@ -88,45 +67,20 @@ public static class AdminApi
     }
 
     /// <summary>An import refused as a whole: every problem by field and rule, and the promise that nothing changed.</summary>
-    private static ProblemHttpResult NotImported(string file, string inUse, IReadOnlyList<FieldError> errors) => TypedResults.Problem(
-        title: $"The {file} was not imported",
-        detail: $"{errors.Count} problem(s); {inUse} is unchanged. First: {errors[0].Field}: {errors[0].Message}",
-        statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+    private static Refusal NotImported(string file, string inUse, IReadOnlyList<FieldError> errors) => Refusal.Invalid(
+        $"The {file} was not imported",
+        errors,
+        $"{errors.Count} problem(s); {inUse} is unchanged. First: {errors[0].Field}: {errors[0].Message}");
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SetThematicDatabases(HttpContext http, ApiSettings settings, IClusterClient cluster, ThematicDatabaseCount body)
+    private static async Task<NoContent> SetThematicDatabases(IClusterClient cluster, ThematicDatabaseCount body)
     {
-        if (Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         if (body.Count is < 0 or > 100_000)
         {
-            return TypedResults.Problem(title: "Invalid count", detail: "count must be from 0 to 100000", statusCode: StatusCodes.Status400BadRequest);
+            throw Refusal.Invalid("count", "count must be from 0 to 100000", "Invalid count");
         }
 
-        await cluster.GetGrain<IProvinceGrain>("440000").SetThematicDatabaseCount(body.Count);
+        await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).SetThematicDatabaseCount(body.Count);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>
-    /// A province supervisor's token, or the operator key for scripted imports run outside any person's session.
-    /// </summary>
-    internal static ProblemHttpResult? Refuse(HttpContext http, ApiSettings settings)
-    {
-        if (http.User.IsSupervisor())
-        {
-            return null;
-        }
-
-        var given = Encoding.UTF8.GetBytes(http.Request.Headers["X-Admin-Key"].ToString());
-        return settings.AdminKey.Length > 0 && CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(settings.AdminKey))
-            ? null
-            : TypedResults.Problem(
-                title: "Administration refused",
-                detail: "Send a province supervisor's bearer token, or the operator key in the X-Admin-Key header (disabled while EVAL_ADMIN_KEY is unset).",
-                statusCode: StatusCodes.Status403Forbidden);
     }
 }
 

@@ -1,3 +1,4 @@
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Grains;
@@ -24,11 +25,11 @@ public static class DevTokenApi
             .WithSummary("Development only: a bearer token for a province supervisor, or a city officer of one prefecture city.");
     }
 
-    private static async Task<Results<Ok<DevToken>, ProblemHttpResult>> IssueAsync(DevTokenRequest body, DevTokenIssuer issuer, IClusterClient cluster)
+    private static async Task<Ok<DevToken>> IssueAsync(DevTokenRequest body, DevTokenIssuer issuer, IClusterClient cluster)
     {
         if (body.Role is not (Roles.Supervisor or Roles.CityOfficer))
         {
-            return Invalid("role", $"role must be '{Roles.Supervisor}' or '{Roles.CityOfficer}'");
+            throw Invalid("role", $"role must be '{Roles.Supervisor}' or '{Roles.CityOfficer}'");
         }
 
         string? city = null;
@@ -37,14 +38,14 @@ public static class DevTokenApi
             var divisions = await cluster.GetGrain<IDirectoryGrain>(0).GetDivisions();
             if (!divisions.Any(d => d.Level == DivisionLevel.City && d.Code == body.City))
             {
-                return Invalid("city", "a city officer needs city: the GB/T 2260 code of a prefecture city, e.g. 440100");
+                throw Invalid("city", "a city officer needs city: the GB/T 2260 code of a prefecture city, e.g. 440100");
             }
 
             city = body.City;
         }
         else if (body.City is not null)
         {
-            return Invalid("city", "a province supervisor is not confined to a city; leave city out");
+            throw Invalid("city", "a province supervisor is not confined to a city; leave city out");
         }
 
         var subject = string.IsNullOrWhiteSpace(body.Name) ? (city is null ? "dev-supervisor" : $"dev-officer-{city}") : body.Name.Trim();
@@ -52,11 +53,7 @@ public static class DevTokenApi
         return TypedResults.Ok(new DevToken(token, "Bearer", expiresAt, subject, body.Role, city));
     }
 
-    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
-        title: "Invalid token request",
-        detail: $"{field}: {message}",
-        statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
+    private static Refusal Invalid(string field, string message) => Refusal.Invalid(field, message, "Invalid token request");
 }
 
 public sealed record DevTokenRequest(string? Role, string? City, string? Name);

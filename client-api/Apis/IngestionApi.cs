@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Json;
 using Evaluation.ClientApi.OpenApi;
 using Evaluation.ClientApi.Security;
@@ -37,17 +38,17 @@ public static class IngestionApi
     private static Task<SourceIdentity> SenderAsync(HttpContext http, SourceDirectory sources) =>
         sources.IdentityOfAsync(http.User.Identity!.Name!, http.RequestAborted);
 
-    private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> IngestAsync<T>(
+    private static async Task<Ok<BatchResult>> IngestAsync<T>(
         HttpContext http,
         Func<JsonElement, int, ParsedItem<T>> parse,
         SourceIdentity source,
         Func<SourceIdentity, IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
         where T : class
     {
-        var tooLarge = TypedResults.Problem(title: "Batch too large", detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        var tooLarge = Refusal.TooLarge("Batch too large", $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB.");
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return tooLarge;
+            throw tooLarge;
         }
 
         // The server counts while reading, so a chunked body (no Content-Length) stops at the limit too.
@@ -63,11 +64,11 @@ public static class IngestionApi
         }
         catch (JsonException ex)
         {
-            return TypedResults.Problem(title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+            throw Refusal.Malformed("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return tooLarge;
+            throw tooLarge;
         }
 
         using (document)
@@ -75,7 +76,7 @@ public static class IngestionApi
             var (items, problem) = BatchParser.ReadBatch(document);
             if (problem is not null)
             {
-                return TypedResults.Problem(title: "Not a batch", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+                throw Refusal.Malformed("Not a batch", problem);
             }
 
             var results = new ItemResult[items.GetArrayLength()];
@@ -107,8 +108,8 @@ public static class IngestionApi
                 }
                 catch (LogUnavailableException ex)
                 {
-                    http.Response.Headers.RetryAfter = Extensions.TransientFaults.RetryAfter();
-                    return TypedResults.Problem(title: "Temporarily unavailable", detail: ex.Message + " Send the same batch again; items already stored count once.", statusCode: StatusCodes.Status503ServiceUnavailable);
+                    throw Refusal.Unavailable(
+                        "Temporarily unavailable", ex.Message + " Send the same batch again; items already stored count once.", Extensions.TransientFaults.RetryAfter());
                 }
 
                 for (var i = 0; i < answers.Count; i++)

@@ -1,3 +1,4 @@
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,20 +33,16 @@ public static class PublicApi
 
     private static async Task<Ok<PageDto<AreaDto>>> GetCities(PublicQueries queries) => TypedResults.Ok(await queries.Cities());
 
-    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetCity(string code, PublicQueries queries) =>
-        await queries.City(code) is { } city
-            ? TypedResults.Ok(city)
-            : NotFound(NoSuch(AreaScope.City, code));
+    private static async Task<Ok<AreaDto>> GetCity(string code, PublicQueries queries) =>
+        Found(await queries.City(code), AreaScope.City, code);
 
-    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetCounty(string code, PublicQueries queries) =>
-        await queries.County(code) is { } county
-            ? TypedResults.Ok(county)
-            : NotFound(NoSuch(AreaScope.County, code));
+    private static async Task<Ok<AreaDto>> GetCounty(string code, PublicQueries queries) =>
+        Found(await queries.County(code), AreaScope.County, code);
 
-    private static async Task<Results<Ok<AreaDto>, ProblemHttpResult>> GetRegion(string region, PublicQueries queries) =>
-        PublicQueries.TryParseRegion(region, out var parsed)
+    private static async Task<Ok<AreaDto>> GetRegion(string region, PublicQueries queries) =>
+        ContractWords.TryParse<Region>(region, out var parsed)
             ? TypedResults.Ok(await queries.Region(parsed))
-            : NotFound(NoSuch(AreaScope.Region, region));
+            : throw NotFound(AreaScope.Region, region);
 
     /// <summary>
     /// <c>/service-items</c> and <c>/channels</c> of an institution or of every kind of area: the measures per service
@@ -59,84 +56,53 @@ public static class PublicApi
             (AreaScope.Region, "/regions/{key}"), (AreaScope.Province, "/province"),
         })
         {
-            var what = scope == AreaScope.Institution ? "institution" : MeasuresDto.EnumName(scope);
+            var what = scope == AreaScope.Institution ? "institution" : ContractWords.Word(scope);
             var api = scope == AreaScope.Institution ? institutions : areas;
 
-            api.MapGet($"{path}/service-items", async Task<Results<Ok<ServiceItemsDto>, ProblemHttpResult>> (HttpContext context, PublicQueries queries) =>
+            api.MapGet($"{path}/service-items", async Task<Ok<ServiceItemsDto>> (HttpContext context, PublicQueries queries) =>
                     Found(await queries.ServiceItemMeasures(scope, KeyOf(context)), scope, KeyOf(context)))
                 .WithSummary($"The {what}'s measures per service item (事项) over every window, and its worst items (smoothed 30-day score; too few ratings: unranked).");
-            api.MapGet($"{path}/channels", async Task<Results<Ok<ChannelsDto>, ProblemHttpResult>> (HttpContext context, PublicQueries queries) =>
+            api.MapGet($"{path}/channels", async Task<Ok<ChannelsDto>> (HttpContext context, PublicQueries queries) =>
                     Found(await queries.ChannelMeasures(scope, KeyOf(context)), scope, KeyOf(context)))
                 .WithSummary($"The {what}'s measures per channel and per IP domain over every window.");
         }
     }
 
     /// <summary>The institution id, division code or region word of the path; the province's code on the province's paths, which name none.</summary>
-    private static string KeyOf(HttpContext context) => context.GetRouteValue("key") as string ?? PublicQueries.ProvinceCode;
+    private static string KeyOf(HttpContext context) => context.GetRouteValue("key") as string ?? Scope.ProvinceCode;
 
-    private static Results<Ok<T>, ProblemHttpResult> Found<T>(T? answer, AreaScope scope, string key)
+    private static Ok<T> Found<T>(T? answer, AreaScope scope, string key)
         where T : class =>
-        answer is not null ? TypedResults.Ok(answer) : NotFound(NoSuch(scope, key));
+        answer is not null ? TypedResults.Ok(answer) : throw NotFound(scope, key);
 
-    private static string NoSuch(AreaScope scope, string key) => scope switch
+    private static Refusal NotFound(AreaScope scope, string key) => Refusal.NotFound(scope switch
     {
         AreaScope.Institution => $"No institution has the id '{key}'.",
         AreaScope.City => $"No prefecture city has the code '{key}'; codes are GB/T 2260, e.g. 440100 for Guangzhou.",
         AreaScope.County => $"No county-level division has the code '{key}'; codes are GB/T 2260, e.g. 440106 for Tianhe.",
         _ => $"No region is called '{key}'; the plan's regions are pearl-river-delta, east, west and north.",
-    };
+    });
 
-    private static async Task<Results<Ok<PageDto<InstitutionSummaryDto>>, ProblemHttpResult>> SearchInstitutions(
+    private static async Task<Ok<PageDto<InstitutionSummaryDto>>> SearchInstitutions(
         PublicQueries queries, string? city, string? county, string? kind, string? service, string? q, int? page, int? pageSize)
     {
-        InstitutionKind? parsedKind = null;
-        if (kind is not null)
-        {
-            if (!PublicQueries.TryParseKind(kind, out var match))
-            {
-                return BadQuery("kind", $"kind must be one of {string.Join(", ", Enum.GetValues<InstitutionKind>().Select(k => MeasuresDto.EnumName(k)))}");
-            }
-
-            parsedKind = match;
-        }
-
-        if (page is < 1)
-        {
-            return BadQuery("page", "page counts from 1");
-        }
-
-        if (pageSize is < 1 or > InstitutionQuery.MaxPageSize)
-        {
-            return BadQuery("pageSize", $"pageSize must be from 1 to {InstitutionQuery.MaxPageSize}");
-        }
-
-        return TypedResults.Ok(await queries.Search(new InstitutionQuery(city, county, parsedKind, service, q, page ?? 1, pageSize ?? InstitutionQuery.DefaultPageSize)));
+        var parsedKind = ContractWords.Parse<InstitutionKind>(kind, "kind");
+        var paging = Paging.Of(page, pageSize, InstitutionQuery.MaxPageSize, InstitutionQuery.DefaultPageSize);
+        return TypedResults.Ok(await queries.Search(new InstitutionQuery(city, county, parsedKind, service, q, paging.Page, paging.PageSize)));
     }
 
-    private static async Task<Results<Ok<InstitutionDetailDto>, ProblemHttpResult>> GetInstitution(string id, PublicQueries queries) =>
-        await queries.Institution(id) is { } institution ? TypedResults.Ok(institution) : NotFound(NoSuch(AreaScope.Institution, id));
+    private static async Task<Ok<InstitutionDetailDto>> GetInstitution(string id, PublicQueries queries) =>
+        Found(await queries.Institution(id), AreaScope.Institution, id);
 
-    private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetCityRectification(string code, PublicQueries queries) =>
-        await queries.CityRectification(code) is { } notice
-            ? TypedResults.Ok(notice)
-            : NotFound(NoSuch(AreaScope.City, code));
+    private static async Task<Ok<RectificationDto>> GetCityRectification(string code, PublicQueries queries) =>
+        Found(await queries.CityRectification(code), AreaScope.City, code);
 
-    private static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> GetInstitutionRectification(string id, PublicQueries queries) =>
-        await queries.InstitutionRectification(id) is { } notice ? TypedResults.Ok(notice) : NotFound(NoSuch(AreaScope.Institution, id));
+    private static async Task<Ok<RectificationDto>> GetInstitutionRectification(string id, PublicQueries queries) =>
+        Found(await queries.InstitutionRectification(id), AreaScope.Institution, id);
 
     private static async Task<Ok<PageDto<ServiceItemDto>>> GetServiceItems(PublicQueries queries)
     {
         var items = await queries.ServiceItems();
         return TypedResults.Ok(new PageDto<ServiceItemDto>(items, items.Count, 1, items.Count));
     }
-
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
-
-    private static ProblemHttpResult BadQuery(string parameter, string rule) =>
-        TypedResults.Problem(
-            title: "Invalid query parameter",
-            detail: rule,
-            statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = parameter, message = rule } } });
 }

@@ -1,3 +1,4 @@
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
@@ -23,15 +24,13 @@ public enum AreaScope
 /// </summary>
 public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
 {
-    public const string ProvinceCode = "440000";
-
     // The registry changes only by an import, which the silos themselves pick up within 5 s; kept here as long,
     // a public read costs one grain call (the measures) instead of three.
     private static readonly TimeSpan RegistryLifetime = TimeSpan.FromSeconds(5);
 
     public async Task<AreaDto> Province()
     {
-        var view = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var view = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetView();
         var division = (await Divisions()).First(d => d.Level == DivisionLevel.Province);
         return AreaDto.From(division, null, view.Measures, view.CityRankings, view.PlanTargets);
     }
@@ -39,7 +38,7 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
     public async Task<PageDto<AreaDto>> Cities()
     {
         var cities = (await Divisions()).Where(d => d.Level == DivisionLevel.City).ToList();
-        var provinceGrain = cluster.GetGrain<IProvinceGrain>(ProvinceCode);
+        var provinceGrain = cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode);
         var measures = provinceGrain.GetCityMeasures();
         var province = provinceGrain.GetView();
         await Task.WhenAll(measures, province);
@@ -83,9 +82,9 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
     {
         var divisions = await Divisions();
         var cities = divisions.Where(d => d.Level == DivisionLevel.City && d.Region == region).Select(d => d.Code).ToHashSet();
-        var measures = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionMeasures(region);
-        var province = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
-        var pseudo = new Division(MeasuresDto.EnumName(region), RegionNames.Chinese(region), RegionNames.English(region), DivisionLevel.Province, ProvinceCode, region, null);
+        var measures = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetRegionMeasures(region);
+        var province = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetView();
+        var pseudo = new Division(ContractWords.Word(region), RegionNames.Chinese(region), RegionNames.English(region), DivisionLevel.Province, Scope.ProvinceCode, region, null);
         return AreaDto.From(pseudo, null, measures, [.. province.CityRankings.Where(r => cities.Contains(r.Id))], null);
     }
 
@@ -157,11 +156,11 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
                     ? await cluster.GetGrain<ICityGrain>(city).GetCountyBreakdowns(key)
                     : null;
             case AreaScope.Region:
-                return TryParseRegion(key, out var region)
-                    ? await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionBreakdowns(region)
+                return ContractWords.TryParse<Region>(key, out var region)
+                    ? await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetRegionBreakdowns(region)
                     : null;
             default:
-                return await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetBreakdowns();
+                return await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetBreakdowns();
         }
     }
 
@@ -188,28 +187,6 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
             entry.AbsoluteExpirationRelativeToNow = RegistryLifetime;
             return read();
         });
-
-    /// <summary>The kind named by its contract word (e.g. <c>info-outlet</c>); false for any other word.</summary>
-    public static bool TryParseKind(string word, out InstitutionKind kind) => TryParse(word, out kind);
-
-    /// <summary>The region named by its contract word (e.g. <c>pearl-river-delta</c>); false for any other word.</summary>
-    public static bool TryParseRegion(string word, out Region region) => TryParse(word, out region);
-
-    private static bool TryParse<TEnum>(string word, out TEnum value)
-        where TEnum : struct, Enum
-    {
-        foreach (var candidate in Enum.GetValues<TEnum>())
-        {
-            if (MeasuresDto.EnumName(candidate) == word)
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
 
     private IDirectoryGrain Directory => cluster.GetGrain<IDirectoryGrain>(0);
 }

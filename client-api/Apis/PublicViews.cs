@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
@@ -22,14 +22,10 @@ public sealed record MeasuresDto(
         m.Scores,
         ServiceWindowDto.From(MeasureWindows.Days30, m.Service[MeasureWindows.Days30]),
         m.Service,
-        m.ByChannel.ToDictionary(c => EnumName(c.Key), c => c.Value),
-        m.ByDomain.ToDictionary(d => EnumName(d.Key), d => d.Value),
+        m.ByChannel.ToDictionary(c => ContractWords.Word(c.Key), c => c.Value),
+        m.ByDomain.ToDictionary(d => ContractWords.Word(d.Key), d => d.Value),
         m.Daily,
         m.Handling);
-
-    /// <summary>The contract's word for an enum value, e.g. <c>geographical-indication</c>.</summary>
-    public static string EnumName<TEnum>(TEnum value)
-        where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>The service measures of one window, naming the window so a reader never has to guess it.</summary>
@@ -243,5 +239,5 @@ public sealed record ChannelsDto(string Code, DateTimeOffset AsOf, IReadOnlyList
 
     private static List<PartMeasuresDto> Parts<TEnum>(IReadOnlyDictionary<TEnum, BreakdownMeasures> parts)
         where TEnum : struct, Enum =>
-        [.. parts.OrderBy(p => p.Key).Select(p => new PartMeasuresDto(MeasuresDto.EnumName(p.Key), p.Value.Scores, PartServiceDto.ByWindow(p.Value), p.Value.Handling))];
+        [.. parts.OrderBy(p => p.Key).Select(p => new PartMeasuresDto(ContractWords.Word(p.Key), p.Value.Scores, PartServiceDto.ByWindow(p.Value), p.Value.Handling))];
 }

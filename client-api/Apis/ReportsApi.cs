@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Exports;
 using Evaluation.ClientApi.Reports;
 using Evaluation.ClientApi.Security;
@@ -20,9 +21,6 @@ public static class ReportsApi
     public const string Sha256Header = "X-Evaluation-Report-Sha256";
     public const string GeneratedAtHeader = "X-Evaluation-Report-Generated-At";
 
-    /// <summary>The province's code, the scope of its report (the audit index is the province's, under the same key).</summary>
-    private const string Province = AuditIndex.Key;
-
     private static readonly ExportFormat[] Offered = [ExportFormat.Json, ExportFormat.Csv, ExportFormat.Xlsx, ExportFormat.Html];
 
     public static void MapReportsApi(this IEndpointRouteBuilder app)
@@ -40,25 +38,19 @@ public static class ReportsApi
     }
 
     /// <summary>Also served under /console, where the console cookie carries the token and links pick the format.</summary>
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MonthlyAsync(
+    internal static async Task<FileContentHttpResult> MonthlyAsync(
         string? month, string? city, string? format, ClaimsPrincipal user, IClusterClient cluster, IReportArchive archive,
         IOptions<JsonOptions> json, HttpContext http)
     {
-        if (ExportFormats.Choose(http.Request, format, Offered) is not { } chosen)
-        {
-            return CaseResults.Invalid("format", $"format must be one of {ExportFormats.Words(Offered)}");
-        }
-
+        var chosen = ExportFormats.Choose(http.Request, format, Offered)
+            ?? throw Refusal.Invalid("format", $"format must be one of {ExportFormats.Words(Offered)}");
         if (string.IsNullOrEmpty(month))
         {
-            return CaseResults.Invalid("month", "month is required, as yyyy-MM, e.g. 2026-10");
+            throw Refusal.Invalid("month", "month is required, as yyyy-MM, e.g. 2026-10");
         }
 
-        var scope = city ?? user.ConfinedToCity() ?? Province;
-        if (!user.MayAccessCity(scope))
-        {
-            return CaseResults.NotYourCity(scope);
-        }
+        var scope = city ?? user.ConfinedToCity() ?? Scope.ProvinceCode;
+        user.DemandCity(scope);
 
         MonthlyReport report;
         try
@@ -67,7 +59,10 @@ public static class ReportsApi
         }
         catch (ReportRefusedException ex)
         {
-            return Refused(ex.Message);
+            // The grain names the field it refuses ("month: …", "city: …"); without a field, reports cannot be made here at all.
+            throw Refusal.FieldOf(ex.Message) is [_]
+                ? Refusal.Invalid("Invalid request", Refusal.FieldOf(ex.Message))
+                : Refusal.NotImplemented("Reports unavailable", ex.Message);
         }
 
         var file = ReportFiles.Render(report, chosen, json.Value.SerializerOptions);
@@ -76,35 +71,26 @@ public static class ReportsApi
         return Serve(http, archived, file);
     }
 
-    private static async Task<Results<Ok<ArchivedReport>, ProblemHttpResult>> VerifyAsync(string? sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http) =>
-        await FindAsync(sha256, user, archive, http) switch
-        {
-            { Problem: { } problem } => problem,
-            { Found: { } found } => TypedResults.Ok(found.Report),
-            _ => throw new InvalidOperationException("neither found nor refused"),
-        };
+    private static async Task<Ok<ArchivedReport>> VerifyAsync(string? sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http) =>
+        TypedResults.Ok((await FindAsync(sha256, user, archive, http)).Report);
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FileAsync(string sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http) =>
-        await FindAsync(sha256, user, archive, http) switch
-        {
-            { Problem: { } problem } => problem,
-            { Found: { } found } => Serve(http, found.Report, found.File),
-            _ => throw new InvalidOperationException("neither found nor refused"),
-        };
+    private static async Task<FileContentHttpResult> FileAsync(string sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http)
+    {
+        var (report, file) = await FindAsync(sha256, user, archive, http);
+        return Serve(http, report, file);
+    }
 
     /// <summary>An archived file by hash; an officer learns only of their own city's reports.</summary>
-    private static async Task<((ArchivedReport Report, ReportFile File)? Found, ProblemHttpResult? Problem)> FindAsync(
-        string? sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http)
+    private static async Task<(ArchivedReport Report, ReportFile File)> FindAsync(string? sha256, ClaimsPrincipal user, IReportArchive archive, HttpContext http)
     {
         if (sha256 is not { Length: 64 } || !sha256.All(char.IsAsciiHexDigit))
         {
-            return (null, CaseResults.Invalid("sha256", "sha256 must be the 64 hexadecimal digits of a SHA-256"));
+            throw Refusal.Invalid("sha256", "sha256 must be the 64 hexadecimal digits of a SHA-256");
         }
 
-        var found = await archive.FindAsync(sha256.ToLowerInvariant(), http.RequestAborted);
-        return found is { } f && user.MayAccessCity(f.Report.Scope)
-            ? (found, null)
-            : (null, CaseResults.NotFound("sha256: no report file of your scope with this hash was generated here"));
+        return await archive.FindAsync(sha256.ToLowerInvariant(), http.RequestAborted) is { } found && user.MayAccessCity(found.Report.Scope)
+            ? found
+            : throw Refusal.Unknown("sha256", "no report file of your scope with this hash was generated here");
     }
 
     private static FileContentHttpResult Serve(HttpContext http, ArchivedReport archived, ReportFile file)
@@ -119,14 +105,5 @@ public static class ReportsApi
         return file.Format is ExportFormat.Csv or ExportFormat.Xlsx
             ? TypedResults.File(file.Content, file.ContentType, file.FileName)
             : TypedResults.File(file.Content, file.ContentType);
-    }
-
-    /// <summary>The grain names the field it refuses ("month: …", "city: …"); without a field, reports cannot be made here at all.</summary>
-    private static ProblemHttpResult Refused(string message)
-    {
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 && message[..colon] is "month" or "city"
-            ? CaseResults.Invalid(message[..colon], message[(colon + 2)..])
-            : TypedResults.Problem(title: "Reports unavailable", detail: message, statusCode: StatusCodes.Status501NotImplemented);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Security;
 using Evaluation.ClientApi.Security.Sources;
@@ -33,13 +34,8 @@ public static class SourcesApi
             .WithSummary("Exclude every rating a source sent from `from` to `to` from all scores, as an upheld appeal does; nothing is deleted, and calling again changes nothing. Needs X-Admin-Key.");
     }
 
-    private static async Task<Results<Ok<SourceList>, ProblemHttpResult>> ListSources(HttpContext http, ApiSettings settings, SourceDirectory directory)
+    private static async Task<Ok<SourceList>> ListSources(HttpContext http, ApiSettings settings, SourceDirectory directory)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         directory.Invalidate();
         var created = await directory.SourcesAsync(http.RequestAborted);
         return TypedResults.Ok(new SourceList(
@@ -47,14 +43,9 @@ public static class SourcesApi
             [.. settings.SourceKeys.Keys.Append(SourceNames.Default).Distinct().Order(StringComparer.Ordinal)]));
     }
 
-    private static async Task<Results<Created<SourceKeyAnswer>, ProblemHttpResult>> CreateSource(
-        HttpContext http, ApiSettings settings, SourceDirectory directory, ISourceStore store, IClusterClient cluster, TimeProvider time, NewSource body)
+    private static async Task<Created<SourceKeyAnswer>> CreateSource(
+        HttpContext http, SourceDirectory directory, ISourceStore store, IClusterClient cluster, TimeProvider time, NewSource body)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         var errors = await ValidateAsync(body, cluster);
         if (body.Name is { } taken && SourceNames.IsValid(taken) && directory.IsConfigured(taken))
         {
@@ -63,7 +54,7 @@ public static class SourcesApi
 
         if (errors.Count > 0)
         {
-            return Invalid("The source was not created", errors);
+            throw Refusal.Invalid("The source was not created", errors);
         }
 
         var key = NewKey(body.Name!);
@@ -71,31 +62,23 @@ public static class SourcesApi
             body.Channels ?? [], body.PerMinute, time.GetUtcNow(), null, null);
         if (!await store.CreateAsync(source, http.RequestAborted))
         {
-            return TypedResults.Problem(title: "Source exists", detail: $"A source named '{source.Name}' exists already; rotate its key instead.", statusCode: StatusCodes.Status409Conflict);
+            throw Refusal.Conflict($"A source named '{source.Name}' exists already; rotate its key instead.", "Source exists");
         }
 
         directory.Invalidate();
         return TypedResults.Created($"/api/v1/admin/sources/{source.Name}", new SourceKeyAnswer(key, SourceView.From(source)));
     }
 
-    private static async Task<Results<Ok<SourceKeyAnswer>, ProblemHttpResult>> RotateSource(
-        HttpContext http, ApiSettings settings, SourceDirectory directory, ISourceStore store, TimeProvider time, string name, Rotation? body)
+    private static async Task<Ok<SourceKeyAnswer>> RotateSource(
+        HttpContext http, SourceDirectory directory, ISourceStore store, TimeProvider time, string name, Rotation? body)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
         var grace = body?.GraceMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultGrace;
         if (grace < TimeSpan.Zero || grace > MaxGrace)
         {
-            return Invalid("The key was not rotated", [new FieldError("graceMinutes", $"graceMinutes must be from 0 to {MaxGrace.TotalMinutes:0}")]);
+            throw Refusal.Invalid("graceMinutes", $"graceMinutes must be from 0 to {MaxGrace.TotalMinutes:0}", "The key was not rotated");
         }
 
-        if (await ActiveAsync(directory, name, http.RequestAborted) is not { } current)
-        {
-            return NotFound(name);
-        }
+        var current = await ActiveAsync(directory, name, http.RequestAborted);
 
         var now = time.GetUtcNow();
         var key = NewKey(name);
@@ -105,18 +88,10 @@ public static class SourcesApi
         return TypedResults.Ok(new SourceKeyAnswer(key, SourceView.From(rotated)));
     }
 
-    private static async Task<Results<Ok<SourceView>, ProblemHttpResult>> RevokeSource(
-        HttpContext http, ApiSettings settings, SourceDirectory directory, ISourceStore store, TimeProvider time, string name)
+    private static async Task<Ok<SourceView>> RevokeSource(
+        HttpContext http, SourceDirectory directory, ISourceStore store, TimeProvider time, string name)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (await ActiveAsync(directory, name, http.RequestAborted) is not { } current)
-        {
-            return NotFound(name);
-        }
+        var current = await ActiveAsync(directory, name, http.RequestAborted);
 
         var revoked = current with { RevokedAt = time.GetUtcNow() };
         await store.UpdateAsync(revoked, http.RequestAborted);
@@ -124,57 +99,28 @@ public static class SourcesApi
         return TypedResults.Ok(SourceView.From(revoked));
     }
 
-    private static async Task<Results<Ok<SourcedEventPage>, ProblemHttpResult>> ListItems(
-        HttpContext http, ApiSettings settings, IClusterClient cluster, string name, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)
+    private static async Task<Ok<SourcedEventPage>> ListItems(
+        IClusterClient cluster, string name, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
-        var errors = CheckRange(from, to);
-        if (page is < 1)
-        {
-            errors.Add(new FieldError("page", "page must be at least 1"));
-        }
-
-        if (pageSize is < 1 or > 1000)
-        {
-            errors.Add(new FieldError("pageSize", "pageSize must be from 1 to 1000"));
-        }
-
-        return errors.Count > 0
-            ? Invalid("Not listed", errors)
-            : TypedResults.Ok(await cluster.GetGrain<ISourceLogGrain>(0).List(name, from!.Value, to!.Value, page ?? 1, pageSize ?? 100));
+        var paging = Paging.Of(page, pageSize, maxPageSize: 1000, defaultSize: 100);
+        var (start, end) = CheckRange(from, to, "Not listed");
+        return TypedResults.Ok(await cluster.GetGrain<ISourceLogGrain>(0).List(name, start, end, paging.Page, paging.PageSize));
     }
 
-    private static async Task<Results<Ok<SourceExclusionResult>, ProblemHttpResult>> ExcludeItems(
-        HttpContext http, ApiSettings settings, IClusterClient cluster, string name, TimeRange body)
+    private static async Task<Ok<SourceExclusionResult>> ExcludeItems(IClusterClient cluster, string name, TimeRange body)
     {
-        if (AdminApi.Refuse(http, settings) is { } refusal)
-        {
-            return refusal;
-        }
-
-        var errors = CheckRange(body.From, body.To);
-        return errors.Count > 0
-            ? Invalid("Nothing was excluded", errors)
-            : TypedResults.Ok(await cluster.GetGrain<ISourceLogGrain>(0).ExcludeRatings(name, body.From!.Value, body.To!.Value));
+        var (start, end) = CheckRange(body.From, body.To, "Nothing was excluded");
+        return TypedResults.Ok(await cluster.GetGrain<ISourceLogGrain>(0).ExcludeRatings(name, start, end));
     }
 
-    private static List<FieldError> CheckRange(DateTimeOffset? from, DateTimeOffset? to)
+    private static (DateTimeOffset From, DateTimeOffset To) CheckRange(DateTimeOffset? from, DateTimeOffset? to, string refused)
     {
-        var errors = new List<FieldError>();
         if (from is null || to is null)
         {
-            errors.Add(new FieldError(from is null ? "from" : "to", "from and to are required: ISO-8601 times with offset; the range is from inclusive, to exclusive, by the time the log received each item"));
-        }
-        else if (to <= from)
-        {
-            errors.Add(new FieldError("to", "to must be after from"));
+            throw Refusal.Invalid(from is null ? "from" : "to", "from and to are required: ISO-8601 times with offset; the range is from inclusive, to exclusive, by the time the log received each item", refused);
         }
 
-        return errors;
+        return to > from ? (from.Value, to.Value) : throw Refusal.Invalid("to", "to must be after from", refused);
     }
 
     private static async Task<List<FieldError>> ValidateAsync(NewSource body, IClusterClient cluster)
@@ -210,26 +156,19 @@ public static class SourcesApi
         }
     }
 
-    private static async Task<SourceRecord?> ActiveAsync(SourceDirectory directory, string name, CancellationToken cancellationToken)
+    /// <summary>The created source of that name that is not revoked; 404 for any other name.</summary>
+    private static async Task<SourceRecord> ActiveAsync(SourceDirectory directory, string name, CancellationToken cancellationToken)
     {
         directory.Invalidate();
-        return (await directory.SourcesAsync(cancellationToken)).TryGetValue(name, out var source) && source.RevokedAt is null ? source : null;
+        return (await directory.SourcesAsync(cancellationToken)).TryGetValue(name, out var source) && source.RevokedAt is null
+            ? source
+            : throw Refusal.NotFound($"No created source named '{name}' is active (configured keys change in configuration only).", "No such source");
     }
 
     /// <summary><c>name.secret</c>: the name finds the source's hash without trying every hash; the secret is 256 random bits.</summary>
     private static string NewKey(string name) => $"{name}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static ProblemHttpResult NotFound(string name) =>
-        TypedResults.Problem(title: "No such source", detail: $"No created source named '{name}' is active (configured keys change in configuration only).", statusCode: StatusCodes.Status404NotFound);
-
-    private static ProblemHttpResult Invalid(string title, List<FieldError> errors) =>
-        TypedResults.Problem(
-            title: title,
-            detail: string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
-            statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
 }
 
 public sealed record NewSource(string? Name, IReadOnlyList<string>? Cities, IReadOnlyList<string>? Institutions, IReadOnlyList<string>? Channels, int? PerMinute);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.OpenApi;
 using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Reports;
@@ -30,7 +31,9 @@ public static class ApplicationServices
         builder.Services.AddSingleton(settings);
         builder.AddAccessControl(settings);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RefusalProblems>();
         builder.Services.AddExceptionHandler<TransientFaults>();
+        builder.Services.AddApplication();
         builder.Services.AddApiDocumentation();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddPortals();

@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -25,7 +26,7 @@ public sealed class IndexModel(PublicQueries queries) : PageModel
         Province = await queries.Province();
         Cities = RankCities(await queries.Cities());
         Regions = await Task.WhenAll(Enum.GetValues<Region>().Select(queries.Region));
-        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.Province, PublicQueries.ProvinceCode))!;
+        ServiceItems = (await queries.ServiceItemMeasures(AreaScope.Province, Scope.ProvinceCode))!;
     }
 
     /// <summary>Cities by smoothed 30-day score, best first; cities without a score come last.</summary>

@@ -22,7 +22,7 @@ public static class PortalExtensions
 
         // A browser's EventSource cannot send a bearer header: the consoles reach the API's alert stream under
         // /console, where the console cookie carries the token, with the same roles and city scoping.
-        app.MapGet(AlertBoard.StreamPath, AlertsApi.Stream).RequireAuthorization(Roles.StaffPolicy)
+        app.MapGet(AlertBoard.StreamPath, AlertsApi.StreamAsync).RequireAuthorization(Roles.StaffPolicy)
             .RequireRateLimiting(AccessControl.StreamsPolicy).ExcludeFromDescription();
 
         // Report downloads from the consoles' links: the API's report, reached with the console cookie, format by `format=`.

@@ -19,19 +19,25 @@ public static class SecurityHeaders
     public static void UseSecurityHeaders(this WebApplication app)
     {
         var https = !app.Environment.IsDevelopment();
+        // As the answer starts, so a refusal answered by the exception handler (which clears the headers) has them
+        // too; an endpoint's own, stricter policy (a report page's) is kept.
         app.Use((http, next) =>
         {
-            var headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "same-origin";
-            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(ApiReferencePath)
-                ? "frame-ancestors 'none'"
-                : ContentSecurityPolicy;
-            if (https)
+            http.Response.OnStarting(() =>
             {
-                headers.StrictTransportSecurity = StrictTransportSecurity;
-            }
+                var headers = http.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                headers.TryAdd("Content-Security-Policy", http.Request.Path.StartsWithSegments(ApiReferencePath)
+                    ? "frame-ancestors 'none'"
+                    : ContentSecurityPolicy);
+                if (https)
+                {
+                    headers.StrictTransportSecurity = StrictTransportSecurity;
+                }
 
+                return Task.CompletedTask;
+            });
             return next(http);
         });
     }

@@ -1,8 +1,8 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Evaluation.ClientApi.Pages.Consoles;
@@ -10,9 +10,9 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 /// <summary>
 /// One audit with its history, and the forms for the steps the viewer's role takes next: the city officer
 /// analyses, plans the rectification and submits evidence; the supervisor rejects or verifies. Every step goes
-/// through the API's own code path, so the state machine and the city scoping decide exactly as for the API.
+/// through <see cref="AuditService"/>, as the API's do, so the state machine and the city scoping decide alike.
 /// </summary>
-public sealed class AuditModel(IClusterClient cluster) : StaffPage
+public sealed class AuditModel(IClusterClient cluster, AuditService audits) : StaffPage
 {
     public AuditCase Case { get; private set; } = null!;
 
@@ -24,26 +24,11 @@ public sealed class AuditModel(IClusterClient cluster) : StaffPage
     /// </summary>
     public IReadOnlyList<AuditStep> Steps { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string id)
+    public async Task<IActionResult> OnGetAsync(string id) => Refuse(true) ?? await ShowingAsync(async () =>
     {
-        if (Refuse(true) is { } anonymous)
-        {
-            return anonymous;
-        }
-
-        if (await cluster.GetGrain<IAuditCaseGrain>(id).Get() is not { } found)
-        {
-            return NotFound();
-        }
-
-        if (Refuse(User.MayAccessCity(found.CityCode)) is { } refused)
-        {
-            return refused;
-        }
-
-        Case = found;
-        InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(found.InstitutionId))?.Name ?? found.InstitutionId;
-        Steps = (User.IsSupervisor(), found.State) switch
+        Case = await audits.GetAsync(id, User);
+        InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(Case.InstitutionId))?.Name ?? Case.InstitutionId;
+        Steps = (User.IsSupervisor(), Case.State) switch
         {
             (false, AuditState.Opened) => [AuditStep.Analysis],
             (false, AuditState.CityAnalysing or AuditState.Rejected) => [AuditStep.Rectification],
@@ -52,7 +37,7 @@ public sealed class AuditModel(IClusterClient cluster) : StaffPage
             _ => [],
         };
         return Page();
-    }
+    });
 
     /// <summary>Takes one step; afterwards the case is shown again (so a reload does not post twice), or the refusal with the case.</summary>
     public async Task<IActionResult> OnPostStepAsync(string id, string? step, string? note, string? attachmentName, string? attachmentType, long? attachmentSize)
@@ -62,14 +47,17 @@ public sealed class AuditModel(IClusterClient cluster) : StaffPage
             return anonymous;
         }
 
-        if (step is null || !CaseResults.TryParseWord<AuditStep>(step, out var parsed))
+        if (!ContractWords.TryParse<AuditStep>(step, out var parsed))
         {
             return BadRequest();
         }
 
-        var answer = await AuditApi.ActAsync(id, parsed, new AuditStepRequest(note, Attached(attachmentName, attachmentType, attachmentSize), null), User, cluster);
-        return answer.Result is ProblemHttpResult problem
-            ? await ShowRefusalAsync(problem, () => OnGetAsync(id))
-            : Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(id)}");
+        return await AttemptAsync(
+            async () =>
+            {
+                await audits.ActAsync(id, parsed, new AuditStepRequest(note, Attached(attachmentName, attachmentType, attachmentSize), null), User);
+                return Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(id)}");
+            },
+            () => OnGetAsync(id));
     }
 }

@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
@@ -11,7 +12,8 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 /// A city officer's console: the city's 差评 queue, own live alerts, audits and institutions. A supervisor may
 /// open any city's, read-only: the queue only links to follow-ups, where each role sees its own steps.
 /// </summary>
-public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queries) : ConsolePage(cluster)
+public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queries, AuditService audits, AlertService alerts, FollowUpService followUps)
+    : ConsolePage(cluster, audits, alerts)
 {
     public AreaDto City { get; private set; } = null!;
 
@@ -73,7 +75,7 @@ public sealed class CityConsoleModel(IClusterClient cluster, PublicQueries queri
 
     private async Task LoadQueueAsync(string code, string? cityParameter)
     {
-        var page = await Cluster.GetGrain<IFollowUpIndexGrain>(code).Query(Queue.ToFilter());
+        var page = await followUps.ListAsync(code, Queue.ToFilter(), User);
         var names = await InstitutionNamesAsync(page.Items.Select(f => f.InstitutionId));
         var institutions = City.Rankings?.Select(r => (r.Id, r.Name)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList() ?? [];
         var serviceItems = (await queries.ServiceItems()).Select(s => (s.Code, s.Name)).ToList();

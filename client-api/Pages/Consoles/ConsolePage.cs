@@ -1,9 +1,9 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -51,13 +51,36 @@ public abstract class StaffPage : PageModel
         return allowed ? null : Forbid();
     }
 
-    /// <summary>The page shown again with the API's reason for refusing the form, and the API's status code.</summary>
-    protected async Task<IActionResult> ShowRefusalAsync(ProblemHttpResult problem, Func<Task<IActionResult>> show)
+    /// <summary>
+    /// Runs a form's action with the application services the API uses; a refusal shows the page again with the
+    /// API's reason and under the API's status code.
+    /// </summary>
+    protected async Task<IActionResult> AttemptAsync(Func<Task<IActionResult>> act, Func<Task<IActionResult>> show)
     {
-        Problem = problem.ProblemDetails.Detail;
-        var shown = await show();
-        Response.StatusCode = problem.StatusCode;
-        return shown;
+        try
+        {
+            return await act();
+        }
+        catch (Refusal refusal)
+        {
+            Problem = refusal.Message;
+            var shown = await show();
+            Response.StatusCode = refusal.Status;
+            return shown;
+        }
+    }
+
+    /// <summary>The page, or the refusal's status alone where the viewer may not see it (403) or it is not there (404).</summary>
+    protected async Task<IActionResult> ShowingAsync(Func<Task<IActionResult>> show)
+    {
+        try
+        {
+            return await show();
+        }
+        catch (Refusal refusal)
+        {
+            return StatusCode(refusal.Status);
+        }
     }
 
     /// <summary>The metadata of one attached file as a form gives it (the file itself stays in the bureau's document store); none without a name.</summary>
@@ -70,7 +93,7 @@ public abstract class StaffPage : PageModel
 }
 
 /// <summary>The two consoles: the audits board and the open alerts the viewer may see, and opening audits from alerts.</summary>
-public abstract class ConsolePage(IClusterClient cluster) : StaffPage
+public abstract class ConsolePage(IClusterClient cluster, AuditService audits, AlertService alerts) : StaffPage
 {
     /// <summary>The grains behind the page; the consoles' own models read their parts of the system from it.</summary>
     protected IClusterClient Cluster { get; } = cluster;
@@ -86,7 +109,7 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     /// <summary>Loads the audits of one city, or of every city for a supervisor who names none; overdue first, then by deadline.</summary>
     protected async Task LoadAuditsAsync(string? city)
     {
-        var page = await Cluster.GetGrain<IAuditIndexGrain>(AuditIndex.Key).Query(new AuditQuery(City: city, PageSize: BoardSize));
+        var page = await audits.ListAsync(new AuditQuery(City: city, PageSize: BoardSize), User);
         var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
         var now = DateTimeOffset.UtcNow;
         Audits = [.. page.Items.Select(a => new AuditRow(a, names[a.InstitutionId]))
@@ -99,7 +122,7 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     /// <summary>Loads the open alerts of one city, or of every city when <paramref name="city"/> is null, most severe first.</summary>
     protected async Task LoadAlertsAsync(string? city, string refreshUrl)
     {
-        var page = await Cluster.GetGrain<IDetectionGrain>(0).GetAlerts(new AlertQuery(AlertState.Open, city, PageSize: BoardSize));
+        var page = await alerts.ListAsync(new AlertQuery(AlertState.Open, city, PageSize: BoardSize), User);
         var names = await InstitutionNamesAsync(page.Items.Select(a => a.InstitutionId));
         Alerts = new AlertBoard([.. page.Items.Select(a => new AlertRow(a, names[a.InstitutionId]))], User.IsSupervisor(), city, refreshUrl);
     }
@@ -108,35 +131,27 @@ public abstract class ConsolePage(IClusterClient cluster) : StaffPage
     protected PartialViewResult AlertsPartial() => Partial("_Alerts", Alerts);
 
     /// <summary>
-    /// A supervisor opens an audit from an alert through the API's own code path (validation, claiming the alert,
-    /// id, grain), and lands on the new case; a refusal stays on the page with the API's reason.
+    /// A supervisor opens an audit from an alert as the API does (validation, claiming the alert, id, grain), and
+    /// lands on the new case; a refusal stays on the page with the API's reason.
     /// </summary>
-    public async Task<IActionResult> OnPostOpenAuditAsync(string? institutionId, string? alertId, string? reason, string? city)
-    {
-        if (Refuse(User.IsSupervisor()) is { } refused)
-        {
-            return refused;
-        }
+    public async Task<IActionResult> OnPostOpenAuditAsync(string? institutionId, string? alertId, string? reason, string? city) =>
+        Refuse(User.IsSupervisor()) ?? await AttemptAsync(
+            async () =>
+            {
+                var opened = await audits.OpenAsync(new OpenAuditRequest(institutionId, alertId, reason, null), User);
+                return Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(opened.Id)}");
+            },
+            () => ShowAsync(city));
 
-        var answer = await AuditApi.OpenAsync(new OpenAuditRequest(institutionId, alertId, reason, null), User, Cluster);
-        return answer.Result is Created<AuditCase> { Value: { } opened }
-            ? Redirect($"{ConsoleSession.PathBase}/audits/{Uri.EscapeDataString(opened.Id)}")
-            : await ShowRefusalAsync((ProblemHttpResult)answer.Result, () => ShowAsync(city));
-    }
-
-    /// <summary>A supervisor dismisses an alert with a reason, through the API's own code path; the page is shown again without it.</summary>
-    public async Task<IActionResult> OnPostDismissAlertAsync(string? alertId, string? reason, string? city)
-    {
-        if (Refuse(User.IsSupervisor()) is { } refused)
-        {
-            return refused;
-        }
-
-        var answer = await AlertsApi.Dismiss(alertId ?? "", new DismissAlertRequest(reason), Cluster, User);
-        return answer.Result is ProblemHttpResult problem
-            ? await ShowRefusalAsync(problem, () => ShowAsync(city))
-            : Redirect(city is null ? Request.Path : $"{Request.Path}?city={Uri.EscapeDataString(city)}");
-    }
+    /// <summary>A supervisor dismisses an alert with a reason, as the API does; the page is shown again without it.</summary>
+    public async Task<IActionResult> OnPostDismissAlertAsync(string? alertId, string? reason, string? city) =>
+        Refuse(User.IsSupervisor()) ?? await AttemptAsync(
+            async () =>
+            {
+                await alerts.DismissAsync(alertId ?? "", reason, User);
+                return Redirect(city is null ? Request.Path : $"{Request.Path}?city={Uri.EscapeDataString(city)}");
+            },
+            () => ShowAsync(city));
 
     /// <summary>The page itself (of <paramref name="city"/> where the page is a city's), which a refused form shows again with its <see cref="Problem"/>.</summary>
     protected abstract Task<IActionResult> ShowAsync(string? city);

@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Grains;
@@ -10,9 +11,9 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 /// <summary>
 /// One 差评 follow-up with its rating, deadlines and history, and the forms for the steps the viewer's role takes
 /// next: the city's officer calls back, plans, rectifies, gives feedback or appeals; the supervisor upholds or
-/// dismisses an appeal. Steps and the contact reveal go through the API's own code paths, so the same checks decide.
+/// dismisses an appeal. Steps and the contact reveal go through <see cref="FollowUpService"/>, as the API's do.
 /// </summary>
-public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries) : StaffPage
+public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries, FollowUpService followUps) : StaffPage
 {
     public FollowUp FollowUp { get; private set; } = null!;
 
@@ -36,29 +37,14 @@ public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries)
     /// <summary>The rater's contact, in the answer to the reveal alone (never cached, never on a plain view).</summary>
     public Contact? Contact { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string id)
+    public async Task<IActionResult> OnGetAsync(string id) => Refuse(true) ?? await ShowingAsync(async () =>
     {
-        if (Refuse(true) is { } anonymous)
-        {
-            return anonymous;
-        }
-
-        if (await cluster.GetGrain<IFollowUpGrain>(id).Get() is not { } found)
-        {
-            return NotFound();
-        }
-
-        if (Refuse(User.MayAccessCity(found.CityCode)) is { } refused)
-        {
-            return refused;
-        }
-
-        FollowUp = found;
-        InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(found.InstitutionId))?.Name ?? found.InstitutionId;
-        ServiceItemName = (await queries.ServiceItems()).FirstOrDefault(s => s.Code == found.ServiceItem)?.Name ?? found.ServiceItem;
-        Steps = FollowUpTransitions.NextSteps(found.State, User.RoleName());
+        FollowUp = await followUps.GetAsync(id, User);
+        InstitutionName = (await cluster.GetGrain<IDirectoryGrain>(0).Find(FollowUp.InstitutionId))?.Name ?? FollowUp.InstitutionId;
+        ServiceItemName = (await queries.ServiceItems()).FirstOrDefault(s => s.Code == FollowUp.ServiceItem)?.Name ?? FollowUp.ServiceItem;
+        Steps = FollowUpTransitions.NextSteps(FollowUp.State, User.RoleName());
         return Page();
-    }
+    });
 
     /// <summary>Takes one step; afterwards the follow-up is shown again (so a reload does not post twice), or the refusal with it.</summary>
     public async Task<IActionResult> OnPostStepAsync(
@@ -69,17 +55,20 @@ public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries)
             return anonymous;
         }
 
-        if (step is null || !CaseResults.TryParseWord<FollowUpStep>(step, out var parsed))
+        if (!ContractWords.TryParse<FollowUpStep>(step, out var parsed))
         {
             return BadRequest();
         }
 
         var request = new FollowUpStepRequest(note, string.IsNullOrEmpty(outcome) ? null : outcome,
             Attached(attachmentName, attachmentType, attachmentSize, attachmentSha256));
-        var answer = await FollowUpApi.TakeStepAsync(id, parsed, request, User, cluster);
-        return answer.Problem is { } problem
-            ? await ShowRefusalAsync(problem, () => OnGetAsync(id))
-            : Redirect($"{ConsoleSession.PathBase}/follow-ups/{Uri.EscapeDataString(id)}");
+        return await AttemptAsync(
+            async () =>
+            {
+                await followUps.TakeStepAsync(id, parsed, request, User);
+                return Redirect($"{ConsoleSession.PathBase}/follow-ups/{Uri.EscapeDataString(id)}");
+            },
+            () => OnGetAsync(id));
     }
 
     /// <summary>Shows the rater's contact in this answer only; the reveal is recorded before it is shown.</summary>
@@ -91,8 +80,12 @@ public sealed class FollowUpModel(IClusterClient cluster, PublicQueries queries)
         }
 
         Response.Headers.CacheControl = "no-store";
-        var answer = await FollowUpApi.RevealAsync(id, User, cluster);
-        Contact = answer.Value;
-        return answer.Problem is { } problem ? await ShowRefusalAsync(problem, () => OnGetAsync(id)) : await OnGetAsync(id);
+        return await AttemptAsync(
+            async () =>
+            {
+                Contact = await followUps.RevealContactAsync(id, User);
+                return await OnGetAsync(id);
+            },
+            () => OnGetAsync(id));
     }
 }

@@ -1,4 +1,4 @@
-using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Registry;
 
@@ -38,11 +38,11 @@ public sealed class FollowUpQueueQuery
     public int Page { get; set; } = 1;
 
     public FollowUpFilter ToFilter() => new(
-        State is not null && CaseResults.TryParseWord<FollowUpState>(State, out var state) ? state : null,
+        State is not null && ContractWords.TryParse<FollowUpState>(State, out var state) ? state : null,
         Overdue == true ? true : null,
         Blank(Institution),
         Blank(ServiceItem),
-        Channel is not null && CaseResults.TryParseWord<Channel>(Channel, out var channel) ? channel : null,
+        Channel is not null && ContractWords.TryParse<Channel>(Channel, out var channel) ? channel : null,
         Level is 1 or 2 ? Level : null,
         OpenOnly: true,
         FollowUpOrder.DueSoonest,

@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Measures;
@@ -10,7 +11,8 @@ namespace Evaluation.ClientApi.Pages.Consoles;
 /// The province supervisor's console: live alerts and every city's audits, the appeals awaiting decision, every
 /// city's 差评 handling, the record of contact reveals, the plan targets and the city comparison.
 /// </summary>
-public sealed class ProvinceConsoleModel(IClusterClient cluster, PublicQueries queries) : ConsolePage(cluster)
+public sealed class ProvinceConsoleModel(IClusterClient cluster, PublicQueries queries, AuditService audits, AlertService alerts, FollowUpService followUps)
+    : ConsolePage(cluster, audits, alerts)
 {
     private const string RefreshUrl = "/console/province?handler=Alerts";
 
@@ -59,13 +61,13 @@ public sealed class ProvinceConsoleModel(IClusterClient cluster, PublicQueries q
 
     private async Task LoadFollowUpSupervisionAsync()
     {
-        var supervision = Cluster.GetGrain<IFollowUpSupervisionGrain>(0);
-        var appeals = await supervision.AppealsAwaiting(1, BoardSize);
+        var board = new Paging(1, BoardSize);
+        var appeals = await followUps.AppealsAsync(board);
         var names = await InstitutionNamesAsync(appeals.Items.Select(f => f.InstitutionId));
         var itemNames = (await queries.ServiceItems()).ToDictionary(s => s.Code, s => s.Name);
         Appeals = [.. appeals.Items.Select(f => new FollowUpRow(f, names[f.InstitutionId], itemNames.GetValueOrDefault(f.ServiceItem, f.ServiceItem)))];
         AppealTotal = appeals.Total;
         Handling = await HandlingRow.LoadAsync(Cluster, await queries.Divisions());
-        Reveals = await supervision.QueryReveals(null, 1, BoardSize);
+        Reveals = await followUps.RevealsAsync(null, board, User);
     }
 }

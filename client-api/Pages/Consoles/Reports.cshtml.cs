@@ -14,9 +14,6 @@ public sealed class ReportsModel(IClusterClient cluster, TimeProvider time) : St
 {
     public const string FilePath = ConsoleSession.PathBase + "/reports/monthly";
 
-    /// <summary>The province's own scope, listed first for supervisors.</summary>
-    public const string Province = "440000";
-
     public string Month { get; private set; } = "";
 
     public string Scope { get; private set; } = "";
@@ -33,7 +30,7 @@ public sealed class ReportsModel(IClusterClient cluster, TimeProvider time) : St
 
         var cities = (await cluster.GetGrain<IDirectoryGrain>(0).GetDivisions()).Where(d => d.Level == DivisionLevel.City).Select(d => (d.Code, d.Name));
         var own = User.ConfinedToCity();
-        Scopes = own is null ? [(Province, "广东省 Guangdong"), .. cities] : [.. cities.Where(c => c.Code == own)];
+        Scopes = own is null ? [(Application.Scope.ProvinceCode, "广东省 Guangdong"), .. cities] : [.. cities.Where(c => c.Code == own)];
         Scope = Scopes.Any(s => s.Code == city) ? city! : Scopes[0].Code;
 
         // The last month that has ended in Asia/Shanghai (UTC+8), unless one is picked.

@@ -1,4 +1,5 @@
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Registry;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +52,7 @@ public sealed class IndexModel(PublicQueries queries) : PageModel
         InstitutionKind? kind = null;
         if (Kind is not null)
         {
-            if (PublicQueries.TryParseKind(Kind, out var parsed))
+            if (ContractWords.TryParse<InstitutionKind>(Kind, out var parsed))
             {
                 kind = parsed;
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Evaluation.ClientApi.Apis;
+using Evaluation.ClientApi.Application;
 using Evaluation.Contracts.Cases;
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
@@ -57,8 +58,8 @@ public static class Display
 
     /// <summary>A ranking's peer group, which is the contract word of a kind (institutions) or a region (cities).</summary>
     public static string PeerGroup(string group) =>
-        Enum.GetValues<InstitutionKind>().Where(k => MeasuresDto.EnumName(k) == group).Select(Kind).FirstOrDefault()
-        ?? Enum.GetValues<Region>().Where(r => MeasuresDto.EnumName(r) == group).Select(r => Region(r)).FirstOrDefault()
+        Enum.GetValues<InstitutionKind>().Where(k => ContractWords.Word(k) == group).Select(Kind).FirstOrDefault()
+        ?? Enum.GetValues<Region>().Where(r => ContractWords.Word(r) == group).Select(r => Region(r)).FirstOrDefault()
         ?? group;
 
     public static string Region(Region? region) => region is { } r ? RegionNames.Chinese(r) : "全省";

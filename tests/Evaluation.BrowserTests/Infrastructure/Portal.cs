@@ -136,7 +136,7 @@ public sealed class Portal : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
-    private static string MeasuresName(Channel channel) => Evaluation.ClientApi.Apis.MeasuresDto.EnumName(channel);
+    private static string MeasuresName(Channel channel) => Evaluation.ClientApi.Application.ContractWords.Word(channel);
 
     private sealed class OnSocket : RunningSystem
     {

@@ -123,13 +123,15 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
 
     internal sealed class AlertStream(HttpResponseMessage response, StreamReader reader) : IDisposable
     {
+        private string? eventType;
+
         public async Task<JsonObject> NextAlertAsync(Func<JsonObject, bool> wanted)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             timeout.CancelAfter(Patience);
             while (await reader.ReadLineAsync(timeout.Token) is { } line)
             {
-                if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line["data: ".Length..]) is JsonObject alert && wanted(alert))
+                if (AlertOf(line) is { } alert && wanted(alert))
                 {
                     return alert;
                 }
@@ -161,11 +163,26 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
                     return alerts;
                 }
 
-                if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line["data: ".Length..]) is JsonObject alert)
+                if (AlertOf(line) is { } alert)
                 {
                     alerts.Add(alert);
                 }
             }
+        }
+
+        /// <summary>The alert whose data this line carries; null for any other line, including those of other events (the idle stream's).</summary>
+        private JsonObject? AlertOf(string line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                eventType = line["event: ".Length..];
+            }
+            else if (line.Length == 0)
+            {
+                eventType = null;
+            }
+
+            return eventType == "alert" && line.StartsWith("data: ", StringComparison.Ordinal) ? JsonNode.Parse(line["data: ".Length..]) as JsonObject : null;
         }
 
         public void Dispose()

@@ -85,7 +85,7 @@ public sealed class PublicServiceItemsTests(RunningSystem system) : IClassFixtur
         return rating;
     }
 
-    private static string MeasuresName(Region region) => Evaluation.ClientApi.Apis.MeasuresDto.EnumName(region);
+    private static string MeasuresName(Region region) => Evaluation.ClientApi.Application.ContractWords.Word(region);
 
     private static JsonObject ItemOf(JsonObject answer, string code) =>
         answer["items"]!.AsArray().Single(i => i!["serviceItem"]!.GetValue<string>() == code)!.AsObject();
