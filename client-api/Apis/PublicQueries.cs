@@ -24,13 +24,15 @@ public enum AreaScope
 /// </summary>
 public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
 {
+    private const string ProvinceCode = ProvinceCode;
+
     // The registry changes only by an import, which the silos themselves pick up within 5 s; kept here as long,
     // a public read costs one grain call (the measures) instead of three.
     private static readonly TimeSpan RegistryLifetime = TimeSpan.FromSeconds(5);
 
     public async Task<AreaDto> Province()
     {
-        var view = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetView();
+        var view = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
         var division = (await Divisions()).First(d => d.Level == DivisionLevel.Province);
         return AreaDto.From(division, null, view.Measures, view.CityRankings, view.PlanTargets);
     }
@@ -38,7 +40,7 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
     public async Task<PageDto<AreaDto>> Cities()
     {
         var cities = (await Divisions()).Where(d => d.Level == DivisionLevel.City).ToList();
-        var provinceGrain = cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode);
+        var provinceGrain = cluster.GetGrain<IProvinceGrain>(ProvinceCode);
         var measures = provinceGrain.GetCityMeasures();
         var province = provinceGrain.GetView();
         await Task.WhenAll(measures, province);
@@ -82,9 +84,9 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
     {
         var divisions = await Divisions();
         var cities = divisions.Where(d => d.Level == DivisionLevel.City && d.Region == region).Select(d => d.Code).ToHashSet();
-        var measures = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetRegionMeasures(region);
-        var province = await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetView();
-        var pseudo = new Division(ContractWords.Word(region), RegionNames.Chinese(region), RegionNames.English(region), DivisionLevel.Province, Scope.ProvinceCode, region, null);
+        var measures = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionMeasures(region);
+        var province = await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetView();
+        var pseudo = new Division(ContractWords.Word(region), RegionNames.Chinese(region), RegionNames.English(region), DivisionLevel.Province, ProvinceCode, region, null);
         return AreaDto.From(pseudo, null, measures, [.. province.CityRankings.Where(r => cities.Contains(r.Id))], null);
     }
 
@@ -157,10 +159,10 @@ public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
                     : null;
             case AreaScope.Region:
                 return ContractWords.TryParse<Region>(key, out var region)
-                    ? await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetRegionBreakdowns(region)
+                    ? await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetRegionBreakdowns(region)
                     : null;
             default:
-                return await cluster.GetGrain<IProvinceGrain>(Scope.ProvinceCode).GetBreakdowns();
+                return await cluster.GetGrain<IProvinceGrain>(ProvinceCode).GetBreakdowns();
         }
     }
 

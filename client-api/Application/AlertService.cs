@@ -15,15 +15,6 @@ public sealed class AlertService(IClusterClient cluster)
 {
     private IDetectionGrain Detection => cluster.GetGrain<IDetectionGrain>(0);
 
-    /// <summary>The city an alert list or stream covers for this caller: an officer's own; a code that is not one is refused.</summary>
-    public static string? CityOf(string? city, ClaimsPrincipal user)
-    {
-        var scoped = user.CityFor(city);
-        return scoped is null || Scope.IsDivisionCode(scoped)
-            ? scoped
-            : throw Refusal.Invalid("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100");
-    }
-
     /// <summary>One page of the alerts the caller may see: an officer's own city's only.</summary>
     public Task<AlertPage> ListAsync(AlertQuery query, ClaimsPrincipal user) => Detection.GetAlerts(query with { City = CityOf(query.City, user) });
 
@@ -77,6 +68,15 @@ public sealed class AlertService(IClusterClient cluster)
         {
             await Detection.ReleaseClaim(claimed, auditId);
         }
+    }
+
+    /// <summary>The city an alert list or stream covers for this caller: an officer's own; a code that is not one is refused.</summary>
+    public static string? CityOf(string? city, ClaimsPrincipal user)
+    {
+        var scoped = user.CityFor(city);
+        return scoped is null || Scope.IsDivisionCode(scoped)
+            ? scoped
+            : throw Refusal.Invalid("city", "city must be a 6-digit GB/T 2260 city code, e.g. 440100");
     }
 
     private static long AlertId(string id) =>

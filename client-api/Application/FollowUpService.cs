@@ -12,8 +12,6 @@ namespace Evaluation.ClientApi.Application;
 /// </summary>
 public sealed class FollowUpService(IClusterClient cluster)
 {
-    private IFollowUpSupervisionGrain Supervision => cluster.GetGrain<IFollowUpSupervisionGrain>(0);
-
     /// <summary>One page of one city's follow-ups: an officer's own; the province names the city.</summary>
     public async Task<FollowUpPage> ListAsync(string? city, FollowUpFilter filter, ClaimsPrincipal user) =>
         user.CityFor(city) is { } listed
@@ -21,11 +19,11 @@ public sealed class FollowUpService(IClusterClient cluster)
             : throw Refusal.Invalid("city", "the province lists follow-ups one city at a time: give city, e.g. 440100");
 
     /// <summary>Appeals (申诉复核) of every city waiting for the province's decision.</summary>
-    public Task<FollowUpPage> AppealsAsync(Paging paging) => Supervision.AppealsAwaiting(paging.Page, paging.PageSize);
+    public Task<FollowUpPage> AppealsAsync(Paging paging) => cluster.GetGrain<IFollowUpSupervisionGrain>(0).AppealsAwaiting(paging.Page, paging.PageSize);
 
     /// <summary>Who opened which rater's contact: every city (or the one named) for a supervisor, their own for an officer.</summary>
     public Task<ContactRevealPage> RevealsAsync(string? city, Paging paging, ClaimsPrincipal user) =>
-        Supervision.QueryReveals(user.CityFor(city), paging.Page, paging.PageSize);
+        cluster.GetGrain<IFollowUpSupervisionGrain>(0).QueryReveals(user.CityFor(city), paging.Page, paging.PageSize);
 
     public async Task<FollowUp> GetAsync(string id, ClaimsPrincipal user)
     {

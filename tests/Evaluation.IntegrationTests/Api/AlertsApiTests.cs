@@ -106,6 +106,21 @@ public sealed class AlertsApiTests(RunningSystem system) : IClassFixture<Running
         return null!;
     }
 
+    [Fact]
+    public async Task The_stream_opens_with_an_event_that_carries_no_alert_so_a_listener_knows_it_is_connected()
+    {
+        using var supervisor = await SupervisorAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/stream");
+        using var response = await supervisor.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoCache, "a stream is never cached");
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal("event: waiting", await reader.ReadLineAsync(Ct));
+        Assert.Equal("data: ", await reader.ReadLineAsync(Ct));
+        Assert.Equal("", await reader.ReadLineAsync(Ct));
+    }
+
     private async Task<HttpClient> SupervisorAsync()
     {
         var client = system.AnonymousClient();

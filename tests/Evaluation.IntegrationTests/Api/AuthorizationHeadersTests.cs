@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Evaluation.ClientApi.Security;
 using Evaluation.IntegrationTests.Infrastructure;
@@ -35,6 +36,24 @@ public sealed partial class AuthorizationHeadersTests(RunningSystem system) : IC
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
         Assert.Equal("same-origin", Header(response, "Referrer-Policy"));
         Assert.False(response.Headers.Contains("Strict-Transport-Security"), "no HSTS in Development");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/public/cities/999999", HttpStatusCode.NotFound, null)]
+    [InlineData("/api/v1/public/institutions?pageSize=0", HttpStatusCode.BadRequest, "pageSize")]
+    [InlineData("/api/v1/public/institutions?kind=castle", HttpStatusCode.BadRequest, "kind")]
+    public async Task Refusals_are_problem_details_naming_the_field_with_the_security_headers(string path, HttpStatusCode status, string? field)
+    {
+        using var anonymous = system.AnonymousClient();
+        using var response = await anonymous.GetAsync(path, Ct);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Contains("default-src 'self'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        Assert.Equal(field, problem["errors"]?[0]?["field"]?.GetValue<string>());
     }
 
     [Fact]
