@@ -24,7 +24,7 @@ public enum AreaScope
 /// </summary>
 public sealed class PublicQueries(IClusterClient cluster, IMemoryCache cache)
 {
-    private const string ProvinceCode = ProvinceCode;
+    private const string ProvinceCode = Scope.ProvinceCode;
 
     // The registry changes only by an import, which the silos themselves pick up within 5 s; kept here as long,
     // a public read costs one grain call (the measures) instead of three.
