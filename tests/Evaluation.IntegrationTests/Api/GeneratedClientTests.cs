@@ -86,11 +86,14 @@ public sealed class GeneratedClientTests(RunningSystem system) : IClassFixture<R
     private static EvaluationApiClient Client(HttpClient http, IAuthenticationProvider credentials) =>
         new(new HttpClientRequestAdapter(credentials, httpClient: http) { BaseUrl = "https://localhost" });
 
-    // The batch items are read by the handler itself, so the document describes them as objects: fields go in as data.
     private static EvaluationsPostRequestBody_items Rating(string id, Institution institution, int level) => new()
     {
-        AdditionalData = IngestionApiTests.Rating(id, institution, level)
-            .ToDictionary(f => f.Key, f => f.Value!.GetValueKind() == JsonValueKind.Number ? f.Value.GetValue<int>() : (object)f.Value.GetValue<string>()),
+        Id = id,
+        InstitutionId = institution.Id,
+        ServiceItem = institution.Services[0],
+        Channel = TrafficGenerator.ChannelName(institution.Channels[0]),
+        Level = level,
+        OccurredAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToOffset(TimeSpan.FromHours(8)),
     };
 
     // The server URL is the test host's, whichever that is; everything else must match.
