@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Evaluation.ClientApi.Exports;
 
@@ -23,7 +25,20 @@ public static class CsvLists
 
     public static RouteHandlerBuilder WithCsvExport(this RouteHandlerBuilder endpoint, string name) => endpoint
         .AddEndpointFilter((context, next) => ExportAsync(context, next, name))
-        .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        .AddOpenApiOperationTransformer(DocumentCsv);
+
+    // Added next to the handler's JSON answer: declaring text/csv with Produces would replace its schema, and a client
+    // generated from the document would then get an untyped stream instead of the page.
+    private static Task DocumentCsv(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Content ??= new Dictionary<string, OpenApiMediaType>();
+            response.Content["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static async ValueTask<object?> ExportAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string name)
     {

@@ -40,12 +40,59 @@ public static class BatchExamples
         """;
 
     public static Task Evaluations(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
-        Describe(operation, "ratings", EvaluationBatch, EvaluationAnswer);
+        Describe(operation, "ratings", RatingItem(), EvaluationBatch, EvaluationAnswer);
 
     public static Task ServiceRecords(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
-        Describe(operation, "service records", ServiceRecordBatch, ServiceRecordAnswer);
+        Describe(operation, "service records", ServiceRecordItem(), ServiceRecordBatch, ServiceRecordAnswer);
 
-    private static Task Describe(OpenApiOperation operation, string what, string batch, string answer)
+    // The fields BatchParser reads, so a generated client sends typed items; the rules themselves are checked per item.
+    private static OpenApiSchema RatingItem() => Item(
+        ["id", "institutionId", "serviceItem", "channel", "level", "occurredAt"],
+        new()
+        {
+            ["id"] = Text("The source's own id of the rating; the same id sent again is answered duplicate."),
+            ["institutionId"] = Text("Registry id of the institution."),
+            ["serviceItem"] = Text("Code of the service item."),
+            ["channel"] = Text("Channel name, as the registry lists it for the institution (e.g. window, online)."),
+            // No minimum/maximum: the example batch shows how an out-of-range level is answered, item by item.
+            ["level"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "1 (very dissatisfied) to 5 (very satisfied); any other value is answered rejected." },
+            ["tags"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ["comment"] = Text("Free text."),
+            ["realName"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "The rater gave their real name." },
+            ["contact"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "How to reach the rater for a follow-up; kept sealed.",
+                Properties = new Dictionary<string, IOpenApiSchema> { ["name"] = Text("Name."), ["phone"] = Text("Phone number.") },
+            },
+            ["occurredAt"] = Time("When the rating was given: up to 366 days in the past, at most 5 minutes ahead."),
+            ["serviceRecordId"] = Text("Id of the service record (POST /api/v1/service-records) the rating is about."),
+        });
+
+    private static OpenApiSchema ServiceRecordItem() => Item(
+        ["id", "institutionId", "serviceItem", "channel", "acceptedAt"],
+        new()
+        {
+            ["id"] = Text("The source's own id of the record; sent again with completedAt, it completes the record."),
+            ["institutionId"] = Text("Registry id of the institution."),
+            ["serviceItem"] = Text("Code of the service item."),
+            ["channel"] = Text("Channel name, as the registry lists it for the institution (e.g. window, online)."),
+            ["acceptedAt"] = Time("When the application was accepted."),
+            ["completedAt"] = Time("When it was completed; absent while it is still open."),
+        });
+
+    private static OpenApiSchema Item(string[] required, Dictionary<string, IOpenApiSchema> properties) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string>(required),
+        Properties = properties,
+    };
+
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+
+    private static OpenApiSchema Time(string description) => new() { Type = JsonSchemaType.String, Format = "date-time", Description = description + " ISO-8601 with offset." };
+
+    private static Task Describe(OpenApiOperation operation, string what, OpenApiSchema item, string batch, string answer)
     {
         operation.RequestBody = new OpenApiRequestBody
         {
@@ -66,7 +113,7 @@ public static class BatchExamples
                                 Type = JsonSchemaType.Array,
                                 MinItems = 1,
                                 MaxItems = 5000,
-                                Items = new OpenApiSchema { Type = JsonSchemaType.Object },
+                                Items = item,
                             },
                         },
                     },

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -10,30 +12,41 @@ using Evaluation.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-if (args.Contains("--help"))
+var ratingsOption = Whole("--ratings", 100_000, "ratings for the ingest comparison");
+var historyOption = Whole("--history", 1_000_000, "logged events of one institution for the recovery figure");
+var secondsOption = Whole("--seconds", 15, "length of each read and freshness phase");
+var soakOption = Whole("--soak", 0, "instead: a steady run of S seconds at --rate ratings/s, memory and latencies recorded at the start and the end (results in soak.md / soak.json)");
+var rateOption = Whole("--rate", 500, "ratings per second of --soak");
+var outOption = new Option<string?>("--out") { Description = "where results.json and results.md go (default ops/benchmarks/results)", HelpName = "DIR" };
+var command = new RootCommand("""
+    ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
+    Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
+           ops/bench --soak SECONDS [--rate N] [--out DIR]
+    Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
+    Starts its own silo and API on ports 11311/30311/5311 against a fresh database, loopback only.
+    """)
 {
-    Console.WriteLine("""
-        ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
-        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
-               ops/bench --soak SECONDS [--rate N] [--out DIR]
-          --ratings N   ratings for the ingest comparison (default 100000)
-          --history N   logged events of one institution for the recovery figure (default 1000000)
-          --seconds S   length of each read and freshness phase (default 15)
-          --out DIR     where results.json and results.md go (default ops/benchmarks/results)
-          --soak S      instead: a steady run of S seconds at --rate ratings/s (default 500), memory and
-                        latencies recorded at the start and the end (results in soak.md / soak.json)
-        Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
-        Starts its own silo and API on ports 11311/30311/5311 against a fresh database, loopback only.
-        """);
-    return 0;
+    ratingsOption, historyOption, secondsOption, soakOption, rateOption, outOption,
+};
+var parsed = command.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"ops/bench: {parsed.Errors[0].Message} (see --help)");
+    return 2;
 }
 
-var ratingsCount = Option("--ratings", 100_000);
-var historyCount = Option("--history", 1_000_000);
-var phase = TimeSpan.FromSeconds(Option("--seconds", 15));
-var soakSeconds = Option("--soak", 0);
+// --help (or --version) has an action of its own; the benchmark runs only without one.
+if (parsed.Action is not null)
+{
+    return parsed.Invoke();
+}
+
+var ratingsCount = parsed.GetValue(ratingsOption);
+var historyCount = parsed.GetValue(historyOption);
+var phase = TimeSpan.FromSeconds(parsed.GetValue(secondsOption));
+var soakSeconds = parsed.GetValue(soakOption);
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(root, "ops/benchmarks/results");
+var outDir = parsed.GetValue(outOption) ?? Path.Combine(root, "ops/benchmarks/results");
 
 var server = Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
 var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -53,7 +66,7 @@ try
     Console.WriteLine($"bench: system up on {system.ApiUrl} with database {database}");
     if (soakSeconds > 0)
     {
-        figures.AddRange(await Soak.RunAsync(system, http, workload, TimeSpan.FromSeconds(soakSeconds), Option("--rate", 500)));
+        figures.AddRange(await Soak.RunAsync(system, http, workload, TimeSpan.FromSeconds(soakSeconds), parsed.GetValue(rateOption)));
     }
     else
     {
@@ -287,8 +300,19 @@ static async Task Admin(string server, string sql)
     await command.ExecuteNonQueryAsync();
 }
 
-int Option(string name, int fallback) =>
-    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+static Option<int> Whole(string name, int fallback, string description) => new(name)
+{
+    Description = description,
+    HelpName = "N",
+    DefaultValueFactory = _ => fallback,
+    CustomParser = result => int.TryParse(result.Tokens[0].Value, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : Refuse(result, name),
+};
+
+static int Refuse(ArgumentResult result, string name)
+{
+    result.AddError($"{name} takes a whole number, not '{result.Tokens[0].Value}'");
+    return 0;
+}
 
 static void Report(List<Figure> figures, string outDir, string name)
 {

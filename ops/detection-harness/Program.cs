@@ -1,8 +1,34 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Evaluation.Detection.Simulation;
 using Evaluation.Domain.Registry;
 
-const string Usage = """
+var seedOption = new Option<int>("--seed") { Description = "random seed", HelpName = "N", DefaultValueFactory = _ => 42 };
+var seedsOption = new Option<IReadOnlyList<int>?>("--seeds")
+{
+    Description = "run seeds A to B (e.g. 1..20) and print the table over them",
+    HelpName = "A..B",
+    CustomParser = result => SeedRange(result.Tokens[0].Value) ?? Refuse<IReadOnlyList<int>>(result, "--seeds takes A..B, at most 1000 seeds"),
+};
+var daysOption = new Option<int>("--days")
+{
+    Description = "simulated days after a 30-day warm-up, 30..365",
+    HelpName = "N",
+    DefaultValueFactory = _ => 90,
+    CustomParser = result => int.TryParse(result.Tokens[0].Value, out var d) && d is >= 30 and <= 365 ? d : Refuse<int>(result, "--days takes 30..365"),
+};
+var noModelOption = new Option<bool>("--no-model") { Description = "rules only, without the ML.NET satisfaction regression (for comparison)" };
+var verboseOption = new Option<bool>("--verbose") { Description = "also list every false alert with its explanation" };
+var benchmarkOption = new Option<int?>("--benchmark")
+{
+    Description = "time one scoring pass over a registry scaled to N institutions (default 10000)",
+    HelpName = "N",
+    Arity = ArgumentArity.ZeroOrOne,
+    CustomParser = result => result.Tokens.Count == 0 ? 10_000
+        : int.TryParse(result.Tokens[0].Value, out var n) && n > 0 ? n : Refuse<int>(result, "--benchmark takes a positive number of institutions"),
+};
+var command = new RootCommand("""
     detection-harness — measures underperformer detection on simulated traffic.
 
     Simulates the whole sample registry day by day (no real waiting: aggregates are built directly with the
@@ -12,61 +38,30 @@ const string Usage = """
 
     With --seeds it runs many seeds and prints, per scenario, the mean and worst recall and precision over the
     seeds and the distribution of days to detect (every found case of every seed), then the same overall.
-
-    Options:
-      --seed N         random seed (default 42)
-      --seeds A..B     run seeds A to B (e.g. 1..20) and print the table over them
-      --days N         simulated days after a 30-day warm-up (default 90)
-      --no-model       rules only, without the ML.NET satisfaction regression (for comparison)
-      --verbose        also list every false alert with its explanation
-      --benchmark [N]  time one scoring pass over a registry scaled to N institutions (default 10000)
-      --help           this text
-    """;
-
-var seed = 42;
-IReadOnlyList<int>? seeds = null;
-var days = 90;
-var useModel = true;
-var verbose = false;
-int? benchmark = null;
-for (var i = 0; i < args.Length; i++)
+    """)
 {
-    switch (args[i])
-    {
-        case "--help" or "-h":
-            Console.WriteLine(Usage);
-            return 0;
-        case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s):
-            seed = s;
-            i++;
-            break;
-        case "--seeds" when i + 1 < args.Length && SeedRange(args[i + 1]) is { } range:
-            seeds = range;
-            i++;
-            break;
-        case "--days" when i + 1 < args.Length && int.TryParse(args[i + 1], out var d) && d is >= 30 and <= 365:
-            days = d;
-            i++;
-            break;
-        case "--verbose":
-            verbose = true;
-            break;
-        case "--no-model":
-            useModel = false;
-            break;
-        case "--benchmark":
-            benchmark = i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0 ? n : 10_000;
-            if (i + 1 < args.Length && int.TryParse(args[i + 1], out _))
-            {
-                i++;
-            }
+    seedOption, seedsOption, daysOption, noModelOption, verboseOption, benchmarkOption,
+};
 
-            break;
-        default:
-            Console.Error.WriteLine($"Unknown or invalid option '{args[i]}' (--days takes 30..365, --seeds A..B).\n\n{Usage}");
-            return 2;
-    }
+var parsed = command.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"detection-harness: {parsed.Errors[0].Message} (see --help)");
+    return 2;
 }
+
+// --help (or --version) has an action of its own; the harness runs only without one.
+if (parsed.Action is not null)
+{
+    return parsed.Invoke();
+}
+
+var seed = parsed.GetValue(seedOption);
+var seeds = parsed.GetValue(seedsOption);
+var days = parsed.GetValue(daysOption);
+var useModel = !parsed.GetValue(noModelOption);
+var verbose = parsed.GetValue(verboseOption);
+var benchmark = parsed.GetValue(benchmarkOption);
 
 var registry = InstitutionRegistry.LoadSample();
 if (benchmark is { } size)
@@ -130,6 +125,12 @@ return 0;
 static string Name(ScenarioKind kind) => SeedTable.Name(kind);
 
 static string Days(double? days) => SeedTable.Days(days);
+
+static T Refuse<T>(ArgumentResult result, string rule)
+{
+    result.AddError($"'{result.Tokens[0].Value}' is not accepted: {rule}");
+    return default!;
+}
 
 static IReadOnlyList<int>? SeedRange(string text)
 {

@@ -1,18 +1,20 @@
 using System.Globalization;
 using Evaluation.Simulator;
 
-if (args.Any(a => a is "-h" or "--help"))
+var parsed = SimulatorOptions.Command.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    Console.WriteLine(SimulatorOptions.Help);
-    return 0;
-}
-
-var options = SimulatorOptions.Parse(args, Environment.GetEnvironmentVariable("EVAL_SOURCE_KEY"), out var error);
-if (options is null)
-{
-    Console.Error.WriteLine($"simulator: {error} (see --help)");
+    Console.Error.WriteLine($"simulator: {parsed.Errors[0].Message} (see --help)");
     return 2;
 }
+
+// --help (or --version) has an action of its own; the simulation runs only without one.
+if (parsed.Action is not null)
+{
+    return parsed.Invoke();
+}
+
+var options = SimulatorOptions.From(parsed, Environment.GetEnvironmentVariable("EVAL_SOURCE_KEY"));
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

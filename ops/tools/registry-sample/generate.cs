@@ -1,9 +1,11 @@
 #:project ../../../grains/Evaluation.Domain/Evaluation.Domain.csproj
 #:property PublishAot=false
+#:package System.CommandLine
 
 // Writes the sample institution registry (grains/Evaluation.Domain/Data/institutions.sample.json).
 // Deterministic: the same divisions and seed give the same file byte for byte, so a regenerated
 // file diffs cleanly against the committed one.
+using System.CommandLine;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Registry;
 
@@ -14,40 +16,48 @@ const string Notice =
     "names, addresses and phone numbers are fictitious and for demonstration and testing only. Import the real registry " +
     "through a file or the admin API before relying on it.";
 
-if (args.Contains("--help") || args.Contains("-h"))
+var outOption = new Option<string?>("--out")
 {
-    Console.WriteLine($"""
-        Usage: dotnet run ops/tools/registry-sample/generate.cs -- [--out <file>] [--seed <n>]
+    Description = $"where to write (default: {DefaultOutput}, relative to the repository root)",
+    HelpName = "file",
+};
+var seedOption = new Option<int>("--seed")
+{
+    Description = "random seed; change it only on purpose",
+    HelpName = "n",
+    DefaultValueFactory = _ => SampleRegistry.DefaultSeed,
+};
+var command = new RootCommand("""
+    Generates the sample institution registry from the embedded divisions, service items and
+    pilot-county list, checks it with the same rules as an operator import, and writes it.
+    Run: dotnet run ops/tools/registry-sample/generate.cs -- [--out <file>] [--seed <n>]
+    """)
+{
+    outOption,
+    seedOption,
+};
+command.SetAction(result => Generate(result.GetValue(outOption) ?? Path.Combine(RepositoryRoot(), DefaultOutput), result.GetValue(seedOption)));
+return command.Parse(args).Invoke();
 
-        Generates the sample institution registry from the embedded divisions, service items and
-        pilot-county list, checks it with the same rules as an operator import, and writes it.
-          --out <file>   where to write (default: {DefaultOutput}, relative to the repository root)
-          --seed <n>     random seed (default: {SampleRegistry.DefaultSeed}); change it only on purpose
-        """);
+static int Generate(string output, int seed)
+{
+    var divisions = DivisionCatalog.Load();
+    var items = ServiceItemCatalog.Load();
+    var institutions = new SampleRegistry(divisions, PilotCounties.LoadSample(divisions), seed).Build();
+
+    var errors = RegistryFile.Validate(institutions, divisions, items);
+    if (errors.Count > 0)
+    {
+        foreach (var e in errors)
+            Console.Error.WriteLine($"{e.Field}: {e.Message}");
+        return 1;
+    }
+    File.WriteAllText(output, RegistryFile.Write(institutions, Notice));
+    Console.WriteLine($"Wrote {institutions.Count} sample institutions to {output}");
+    foreach (var kind in institutions.GroupBy(i => i.Kind).OrderBy(g => g.Key))
+        Console.WriteLine($"  {KebabCase.Name(kind.Key),-24} {kind.Count(),4}");
     return 0;
 }
-
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
-var output = Option("--out") ?? Path.Combine(RepositoryRoot(), DefaultOutput);
-var seed = Option("--seed") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : SampleRegistry.DefaultSeed;
-
-var divisions = DivisionCatalog.Load();
-var items = ServiceItemCatalog.Load();
-var institutions = new SampleRegistry(divisions, PilotCounties.LoadSample(divisions), seed).Build();
-
-var errors = RegistryFile.Validate(institutions, divisions, items);
-if (errors.Count > 0)
-{
-    foreach (var e in errors)
-        Console.Error.WriteLine($"{e.Field}: {e.Message}");
-    return 1;
-}
-File.WriteAllText(output, RegistryFile.Write(institutions, Notice));
-Console.WriteLine($"Wrote {institutions.Count} sample institutions to {output}");
-foreach (var kind in institutions.GroupBy(i => i.Kind).OrderBy(g => g.Key))
-    Console.WriteLine($"  {KebabCase.Name(kind.Key),-24} {kind.Count(),4}");
-return 0;
 
 static string RepositoryRoot()
 {

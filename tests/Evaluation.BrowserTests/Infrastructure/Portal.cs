@@ -118,7 +118,7 @@ public sealed class Portal : IAsyncLifetime
         }
     }
 
-    /// <summary>Saves what the page looks like into docs/screenshots, where the README shows it.</summary>
+    /// <summary>Saves what the page looks like: into the ignored ops/.state/screenshots, or, for ops/screenshots, into docs/screenshots.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
