@@ -142,6 +142,13 @@ public static class Aggregation
             AddTally(TallyFor(data.Months, MonthKey.Of(key)), tally!);
         }
 
+        if (folded.Count > 0)
+        {
+            // A dictionary keeps its capacity when entries go: a stored state comes back built to size, and a
+            // compacted one is made so, or a grain would hold the memory of days it no longer has.
+            data.Tallies.TrimExcess();
+        }
+
         data.FoldedBefore = Later(data.FoldedBefore, firstDailyDay);
         return folded;
     }
@@ -242,6 +249,11 @@ public static class Aggregation
         foreach (var key in old)
         {
             tallies.Remove(key);
+        }
+
+        if (old.Count > 0)
+        {
+            tallies.TrimExcess();
         }
 
         return old;
