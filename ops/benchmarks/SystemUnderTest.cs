@@ -10,24 +10,25 @@ namespace Evaluation.Benchmarks;
 internal sealed class SystemUnderTest : IAsyncDisposable
 {
     public const string SourceKey = "bench-source-key-0001";
-    private const int SiloPort = 11311;
-    private const int GatewayPort = 30311;
-    private const int ApiPort = 5311;
 
     private readonly List<Process> processes = [];
     private Dictionary<string, string> environment = [];
 
-    private SystemUnderTest(string root, string connectionString)
+    private SystemUnderTest(string root, string connectionString, BenchPorts ports)
     {
         Root = root;
         ConnectionString = connectionString;
+        Ports = ports;
+        ApiUrl = new($"http://127.0.0.1:{ports.Api}/");
     }
+
+    private BenchPorts Ports { get; }
 
     public string Root { get; }
 
     public string ConnectionString { get; }
 
-    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{ApiPort}/");
+    public Uri ApiUrl { get; }
 
     private const string SiloDll = "silo/bin/Release/net10.0/Evaluation.Silo.dll";
 
@@ -41,11 +42,11 @@ internal sealed class SystemUnderTest : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>(this.environment)
         {
-            ["Evaluation__SiloPort"] = (SiloPort + SiloCount).ToString(),
-            ["Evaluation__GatewayPort"] = (GatewayPort + SiloCount).ToString(),
+            ["Evaluation__SiloPort"] = (Ports.Silo + SiloCount).ToString(),
+            ["Evaluation__GatewayPort"] = (Ports.Gateway + SiloCount).ToString(),
         };
         Start(SiloDll, environment);
-        await WaitForPortAsync(GatewayPort + SiloCount, TimeSpan.FromSeconds(90));
+        await WaitForPortAsync(Ports.Gateway + SiloCount, TimeSpan.FromSeconds(90));
         SiloCount++;
     }
 
@@ -59,12 +60,12 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         Start(SiloDll, environment);
         processes.Insert(0, processes[^1]);
         processes.RemoveAt(processes.Count - 1);
-        await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
+        await WaitForPortAsync(Ports.Gateway, TimeSpan.FromSeconds(90));
     }
 
-    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http)
+    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http, BenchPorts ports)
     {
-        var system = new SystemUnderTest(root, connectionString);
+        var system = new SystemUnderTest(root, connectionString, ports);
         var environment = new Dictionary<string, string>
         {
             ["EVAL_DB"] = connectionString,
@@ -76,14 +77,18 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["Evaluation__RateLimits__PublicPerMinute"] = "100000000",
             ["Evaluation__RateLimits__IngestionPerMinute"] = "100000000",
             ["Evaluation__ClusterId"] = "bench",
-            ["Evaluation__SiloPort"] = SiloPort.ToString(),
-            ["Evaluation__GatewayPort"] = GatewayPort.ToString(),
+            ["Evaluation__SiloPort"] = ports.Silo.ToString(),
+            ["Evaluation__GatewayPort"] = ports.Gateway.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // The published development login and the short bench key are accepted only in Development on loopback.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
         };
         system.environment = environment;
-        RefuseIfTaken(SiloPort, GatewayPort, ApiPort);
+        RefuseIfTaken(ports.Silo, ports.Gateway, ports.Api);
         system.Start(SiloDll, environment);
-        await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
+        await WaitForPortAsync(ports.Gateway, TimeSpan.FromSeconds(90));
         system.Start("client-api/bin/Release/net10.0/Evaluation.ClientApi.dll", environment, "--urls", system.ApiUrl.ToString().TrimEnd('/'));
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
@@ -102,6 +107,8 @@ internal sealed class SystemUnderTest : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
+                // Left running, its processes would hold the ports and refuse the next run.
+                await system.DisposeAsync();
                 throw new TimeoutException("The system under test did not become ready within 90 s.");
             }
 
@@ -179,4 +186,16 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             process.Dispose();
         }
     }
+}
+
+/// <summary>
+/// The ports the benchmark's processes listen on: silos from <see cref="Silo"/> and <see cref="Gateway"/> up (one
+/// each per silo added), the API on <see cref="Api"/>.
+/// </summary>
+internal readonly record struct BenchPorts(int Silo, int Gateway, int Api)
+{
+    public static BenchPorts Default { get; } = new(11311, 30311, 5311);
+
+    /// <summary>Twenty-one ports from <paramref name="first"/>, for a machine whose defaults others use.</summary>
+    public static BenchPorts From(int first) => new(first, first + 10, first + 20);
 }

@@ -9,6 +9,25 @@ public readonly record struct TallyKey(
     [property: Id(1)] Channel Channel,
     [property: Id(2)] IpDomain Domain);
 
+/// <summary>
+/// Identifies the tally of one calendar month, channel and domain into which an aggregate folds its days once no
+/// measure needs them one by one (<see cref="AggregateData.FoldedBefore"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("MonthKey")]
+public readonly record struct MonthKey(
+    [property: Id(0)] int Year,
+    [property: Id(1)] int Month,
+    [property: Id(2)] Channel Channel,
+    [property: Id(3)] IpDomain Domain)
+{
+    /// <summary>The month tally a day tally folds into.</summary>
+    public static MonthKey Of(TallyKey day) => new(day.Day.Year, day.Day.Month, day.Channel, day.Domain);
+
+    public DateOnly FirstDay => new(Year, Month, 1);
+
+    public DateOnly LastDay => FirstDay.AddMonths(1).AddDays(-1);
+}
+
 /// <summary>Identifies one service-item tally: the events of one Asia/Shanghai day about one 事项 (service item code).</summary>
 [GenerateSerializer, Immutable, Alias("ServiceItemKey")]
 public readonly record struct ServiceItemKey(
@@ -95,6 +114,19 @@ public sealed class AggregateData
     /// several topics counts once under each, one with none under "other". Excluded 差评 are taken off again.
     /// </summary>
     [Id(3)] public Dictionary<TopicKey, long> Topics { get; set; } = [];
+
+    /// <summary>
+    /// The tallies of the days before <see cref="FoldedBefore"/>, added up per month, channel and domain: no measure
+    /// looks at those days one by one, and 400 days of day tallies made a busy institution's state 2.9 MB.
+    /// </summary>
+    [Id(4)] public Dictionary<MonthKey, Tally> Months { get; set; } = [];
+
+    /// <summary>
+    /// The first day whose tallies are kept day by day: those of earlier days are in <see cref="Months"/>
+    /// (<see cref="DateOnly.MinValue"/>, as in states stored before months existed: none folded). In a sum of
+    /// aggregates folded on different days it is the latest of theirs, so it may still hold a few earlier days.
+    /// </summary>
+    [Id(5)] public DateOnly FoldedBefore { get; set; } = DateOnly.MinValue;
 }
 
 /// <summary>
@@ -124,4 +156,13 @@ public sealed record AggregateDelta(
     /// current values like <see cref="Changed"/>. 
     /// </summary>
     [Id(20)] public IReadOnlyDictionary<TopicKey, long> Topics { get; init; } = new Dictionary<TopicKey, long>();
+
+    /// <summary>The current value of each month tally that changed (a late event, a fold), like <see cref="Changed"/>.</summary>
+    [Id(30)] public IReadOnlyDictionary<MonthKey, Tally> ChangedMonths { get; init; } = new Dictionary<MonthKey, Tally>();
+
+    /// <summary>The month tallies pruned since.</summary>
+    [Id(31)] public IReadOnlyList<MonthKey> RemovedMonths { get; init; } = [];
+
+    /// <summary>The sender's <see cref="AggregateData.FoldedBefore"/>.</summary>
+    [Id(32)] public DateOnly FoldedBefore { get; init; } = DateOnly.MinValue;
 }

@@ -14,12 +14,13 @@ public static class Aggregation
     private const double HoursTolerance = 1e-9;
 
     /// <summary>
-    /// Counts one event in the tally of its day, channel and domain and, when it names its 事项, in the tally of
-    /// its day and service item too (follow-up steps and exclusions carry the item of the rating they are about).
+    /// Counts one event in the tally of its day, channel and domain (of its month, once that day is folded) and,
+    /// when it names its 事项, in the tally of its day and service item too (follow-up steps and exclusions carry
+    /// the item of the rating they are about).
     /// </summary>
     public static void Apply(AggregateData data, LoggedEvent logged)
     {
-        Count(TallyFor(data.Tallies, KeyOf(logged)), logged);
+        Count(MainTallyFor(data, KeyOf(logged)), logged);
         if (ItemKeyOf(logged) is { } itemKey)
         {
             Count(TallyFor(data.ServiceItems, itemKey), logged);
@@ -115,17 +116,49 @@ public static class Aggregation
             return;
         }
 
-        TallyFor(data.Tallies, new TallyKey(day, logged.Channel, logged.Domain)).RatedServices++;
+        MainTallyFor(data, new TallyKey(day, logged.Channel, logged.Domain)).RatedServices++;
         if (logged.ServiceItem is { } item)
         {
             TallyFor(data.ServiceItems, new ServiceItemKey(day, item)).RatedServices++;
         }
     }
 
+    /// <summary>The tally of a day, or of its month once the aggregate has folded that day.</summary>
+    private static Tally MainTallyFor(AggregateData data, TallyKey key) =>
+        key.Day < data.FoldedBefore ? TallyFor(data.Months, MonthKey.Of(key)) : TallyFor(data.Tallies, key);
+
+    /// <summary>
+    /// Adds the tallies of the days before <paramref name="firstDailyDay"/> into the tallies of their months and
+    /// drops them; returns their keys. Every measure sums days of a window (<see cref="MeasureSettings.DailyDays"/>
+    /// covers the longest), so folding days before it changes none. Adding is all it does, so folding parts and
+    /// summing them gives what summing and then folding gives.
+    /// </summary>
+    public static IReadOnlyList<TallyKey> FoldBefore(AggregateData data, DateOnly firstDailyDay)
+    {
+        var folded = data.Tallies.Keys.Where(key => key.Day < firstDailyDay).ToList();
+        foreach (var key in folded)
+        {
+            data.Tallies.Remove(key, out var tally);
+            AddTally(TallyFor(data.Months, MonthKey.Of(key)), tally!);
+        }
+
+        if (folded.Count > 0)
+        {
+            // A dictionary keeps its capacity when entries go: a stored state comes back built to size, and a
+            // compacted one is made so, or a grain would hold the memory of days it no longer has.
+            data.Tallies.TrimExcess();
+        }
+
+        data.FoldedBefore = Later(data.FoldedBefore, firstDailyDay);
+        return folded;
+    }
+
     public static void AddInto(AggregateData target, AggregateData source)
     {
         AddTallies(target.Tallies, source.Tallies);
         AddTallies(target.ServiceItems, source.ServiceItems);
+        AddTallies(target.Months, source.Months);
+        target.FoldedBefore = Later(target.FoldedBefore, source.FoldedBefore);
         target.Backlog += source.Backlog;
         TopicTally.AddInto(target, source);
     }
@@ -140,6 +173,8 @@ public static class Aggregation
     {
         ReplaceTallies(total.Tallies, previous.Tallies, current.Tallies);
         ReplaceTallies(total.ServiceItems, previous.ServiceItems, current.ServiceItems);
+        ReplaceTallies(total.Months, previous.Months, current.Months);
+        total.FoldedBefore = Later(total.FoldedBefore, current.FoldedBefore);
         total.Backlog += current.Backlog - previous.Backlog;
         TopicTally.Replace(total, previous, current);
     }
@@ -193,6 +228,13 @@ public static class Aggregation
         PruneDays(data.Tallies, key => key.Day, firstKeptDay);
 
     /// <summary>
+    /// Drops the month tallies that end before <paramref name="firstKeptDay"/>; returns their keys. A month that
+    /// straddles it is kept whole: it cannot be split, and dropping it would lose days still retained.
+    /// </summary>
+    public static IReadOnlyList<MonthKey> PruneMonthsBefore(AggregateData data, DateOnly firstKeptDay) =>
+        PruneDays(data.Months, key => key.LastDay, firstKeptDay);
+
+    /// <summary>
     /// Drops the service-item tallies of days before <paramref name="firstKeptDay"/>; returns their keys. They are
     /// kept for fewer days than the main tallies (<see cref="MeasureSettings.ServiceItemRetentionDays"/>): they
     /// multiply an institution's state by its number of items, and no per-item measure looks further back.
@@ -207,6 +249,11 @@ public static class Aggregation
         foreach (var key in old)
         {
             tallies.Remove(key);
+        }
+
+        if (old.Count > 0)
+        {
+            tallies.TrimExcess();
         }
 
         return old;
@@ -257,8 +304,18 @@ public static class Aggregation
     /// Every difference between two aggregates, one readable line each, for tests and consistency checks.
     /// A missing tally equals an all-zero one and a missing histogram an all-zero one: both mean "nothing happened".
     /// </summary>
+    /// <remarks>
+    /// Days one aggregate has folded into months are compared as months: both are folded as far as the further
+    /// folded of the two (a recomputation over the log folds nothing).
+    /// </remarks>
     public static IReadOnlyList<string> Differences(AggregateData expected, AggregateData actual)
     {
+        var cut = Later(expected.FoldedBefore, actual.FoldedBefore);
+        if (cut > DateOnly.MinValue)
+        {
+            (expected, actual) = (FoldedClone(expected, cut), FoldedClone(actual, cut));
+        }
+
         var differences = new List<string>();
         if (expected.Backlog != actual.Backlog)
         {
@@ -279,9 +336,26 @@ public static class Aggregation
             CompareTallies(differences, $"{key.Day:yyyy-MM-dd}/item {key.ServiceItem}", expected.ServiceItems.GetValueOrDefault(key), actual.ServiceItems.GetValueOrDefault(key));
         }
 
+        var months = expected.Months.Keys.Union(actual.Months.Keys)
+            .OrderBy(key => key.Year).ThenBy(key => key.Month).ThenBy(key => key.Channel).ThenBy(key => key.Domain);
+        foreach (var key in months)
+        {
+            CompareTallies(differences, $"{key.Year:D4}-{key.Month:D2}/{key.Channel}/{key.Domain}", expected.Months.GetValueOrDefault(key), actual.Months.GetValueOrDefault(key));
+        }
+
         TopicTally.Compare(differences, expected, actual);
         return differences;
     }
+
+    private static AggregateData FoldedClone(AggregateData data, DateOnly firstDailyDay)
+    {
+        var clone = Clone(data);
+        FoldBefore(clone, firstDailyDay);
+        return clone;
+    }
+
+    /// <summary>The later of two fold days: a sum holds whatever its parts have folded.</summary>
+    internal static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private static void CompareTallies(List<string> differences, string where, Tally? expected, Tally? actual)
     {

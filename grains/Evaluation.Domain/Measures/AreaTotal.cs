@@ -52,10 +52,12 @@ public sealed class AreaTotal<TMember>
 
         // The part of the member's aggregate the delta replaces, and what replaces it, as two small aggregates,
         // so the total swaps them as it swaps whole reports.
-        var previous = new AggregateData { Backlog = aggregate.Backlog };
-        var current = new AggregateData { Backlog = delta.Backlog };
+        var previous = new AggregateData { Backlog = aggregate.Backlog, FoldedBefore = aggregate.FoldedBefore };
+        var current = new AggregateData { Backlog = delta.Backlog, FoldedBefore = delta.FoldedBefore };
         Take(aggregate.Tallies, previous.Tallies, current.Tallies, delta.Changed, delta.Removed);
         Take(aggregate.ServiceItems, previous.ServiceItems, current.ServiceItems, delta.ChangedItems ?? Empty<ServiceItemKey>.Tallies, delta.RemovedItems ?? []);
+        Take(aggregate.Months, previous.Months, current.Months, delta.ChangedMonths, delta.RemovedMonths);
+        aggregate.FoldedBefore = Aggregation.Later(aggregate.FoldedBefore, delta.FoldedBefore);
 
         foreach (var (key, count) in delta.Topics)
         {

@@ -20,15 +20,22 @@ public sealed class EventOrder
     /// </summary>
     public IReadOnlyList<LoggedEvent> Accept(IEnumerable<LoggedEvent> delivered, long position)
     {
+        var ready = new List<LoggedEvent>();
         foreach (var e in delivered)
         {
-            if (e.Position > position)
+            // The usual case, and the whole of a log read (a million events replayed after a crash): the next
+            // event with none held back. Only the rest goes through the sorted set, which cost half a second a million.
+            if (early.Count == 0 && e.Position == position + 1)
+            {
+                ready.Add(e);
+                position = e.Position;
+            }
+            else if (e.Position > position)
             {
                 early.TryAdd(e.Position, e);
             }
         }
 
-        var ready = new List<LoggedEvent>();
         while (early.Count > 0)
         {
             var (first, e) = early.First();

@@ -13,13 +13,14 @@ public sealed class UnreportedChanges
     private HashSet<TallyKey> keys = [];
     private HashSet<ServiceItemKey> itemKeys = [];
     private HashSet<TopicKey> topicKeys = [];
+    private HashSet<MonthKey> monthKeys = [];
     private long? acknowledged;
 
     /// <summary>
     /// Whether there is anything to report. Also true while the area's copy is unknown (at first, and after a
     /// report failed), so the member keeps trying until a whole report got through.
     /// </summary>
-    public bool Pending => acknowledged is null || keys.Count > 0 || itemKeys.Count > 0 || topicKeys.Count > 0;
+    public bool Pending => acknowledged is null || keys.Count > 0 || itemKeys.Count > 0 || topicKeys.Count > 0 || monthKeys.Count > 0;
 
     /// <summary>The tallies <see cref="Aggregation.Apply"/> changed for <paramref name="logged"/>.</summary>
     public void Changed(LoggedEvent logged)
@@ -32,6 +33,8 @@ public sealed class UnreportedChanges
     public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
 
     public void Changed(IEnumerable<ServiceItemKey> changed) => itemKeys.UnionWith(changed);
+
+    public void Changed(IEnumerable<MonthKey> changed) => monthKeys.UnionWith(changed);
 
     public void TopicsChanged(IEnumerable<TopicKey> changed) => topicKeys.UnionWith(changed);
 
@@ -47,13 +50,23 @@ public sealed class UnreportedChanges
             return null;
         }
 
+        // A day tally folded into its month, or an event of a folded day, changed that month's tally.
+        monthKeys.UnionWith(keys.Where(key => key.Day < current.FoldedBefore).Select(MonthKey.Of));
         var (changed, removed) = Take(keys, current.Tallies);
         var (changedItems, removedItems) = Take(itemKeys, current.ServiceItems);
+        var (changedMonths, removedMonths) = Take(monthKeys, current.Months);
         var topics = topicKeys.ToDictionary(key => key, key => current.Topics.GetValueOrDefault(key));
         keys = [];
         itemKeys = [];
         topicKeys = [];
-        return new AggregateDelta(from, position, changed, removed, current.Backlog, changedItems, removedItems) { Topics = topics };
+        monthKeys = [];
+        return new AggregateDelta(from, position, changed, removed, current.Backlog, changedItems, removedItems)
+        {
+            Topics = topics,
+            ChangedMonths = changedMonths,
+            RemovedMonths = removedMonths,
+            FoldedBefore = current.FoldedBefore,
+        };
     }
 
     private static (Dictionary<TKey, Tally> Changed, List<TKey> Removed) Take<TKey>(HashSet<TKey> keys, Dictionary<TKey, Tally> current)
@@ -94,6 +107,8 @@ public sealed class UnreportedChanges
         itemKeys.UnionWith(delta.ChangedItems?.Keys ?? []);
         itemKeys.UnionWith(delta.RemovedItems ?? []);
         topicKeys.UnionWith(delta.Topics.Keys);
+        monthKeys.UnionWith(delta.ChangedMonths.Keys);
+        monthKeys.UnionWith(delta.RemovedMonths);
     }
 
     /// <summary>A report failed, and whether the area took it is unknown: the next report is a whole one.</summary>

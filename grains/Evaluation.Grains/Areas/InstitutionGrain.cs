@@ -54,6 +54,8 @@ public sealed class InstitutionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A state stored before days were folded into months, or long ago, is compacted before it is read or sent.
+        unsavedChanges |= AggregateRetention.Compact(Aggregate, AreaClock.Today(time), MeasureSettings.Default, unreported);
         await CatchUpAsync(cancellationToken);
         this.RegisterGrainTimer(ReportAsync, timing.ReportPeriod, timing.ReportPeriod);
         this.RegisterGrainTimer(SaveAsync, timing.CheckpointPeriod, timing.CheckpointPeriod);
@@ -249,10 +251,7 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        var today = AreaClock.Today(time);
-        unreported.Changed(Aggregation.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
-        unreported.Changed(Aggregation.PruneServiceItemsBefore(Aggregate, MeasureSettings.Default.FirstRetainedServiceItemDay(today)));
-        unreported.TopicsChanged(TopicTally.PruneBefore(Aggregate, today.AddDays(-MeasureSettings.Default.RetentionDays)));
+        AggregateRetention.Compact(Aggregate, AreaClock.Today(time), MeasureSettings.Default, unreported);
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
     }
