@@ -14,12 +14,13 @@ if (args.Contains("--help"))
 {
     Console.WriteLine("""
         ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
-        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
+        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR] [--ingest-only]
                ops/bench --soak SECONDS [--rate N] [--out DIR]
           --ratings N   ratings for the ingest comparison (default 100000)
           --history N   logged events of one institution for the recovery figure (default 1000000)
           --seconds S   length of each read and freshness phase (default 15)
           --out DIR     where results.json and results.md go (default ops/benchmarks/results)
+          --ingest-only only the ingest rows (durable ingest, log append alone), for profiling the ingest path
           --soak S      instead: a steady run of S seconds at --rate ratings/s (default 500), memory and
                         latencies recorded at the start and the end (results in soak.md / soak.json)
         Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
@@ -77,6 +78,7 @@ async Task MeasureAsync(SystemUnderTest system)
     await Workload.PostAllAsync(http, system.ApiUrl, workload.Ratings(10_000, "warm-up"));
     var ratings = workload.Ratings(ratingsCount, "bench");
     var copy = await Timing.TimeAsync(() => Workload.CopyAsync(connectionString, ratings));
+    Console.WriteLine($"bench: COPY {ratingsCount / copy.TotalSeconds:0}/s");
     var ingest = await Timing.TimeAsync(() => Workload.PostAllAsync(http, system.ApiUrl, ratings));
     var copyRate = ratingsCount / copy.TotalSeconds;
     var ingestRate = ratingsCount / ingest.TotalSeconds;
@@ -89,6 +91,10 @@ async Task MeasureAsync(SystemUnderTest system)
     var appendRate = ratingsCount / append.TotalSeconds;
     figures.Add(new("log append alone (ratings/s, same batching, no HTTP or grains)", $"{appendRate:0}", $"COPY {copyRate:0}", $"{appendRate / copyRate:0.00}", "", null));
     Console.WriteLine($"bench: log append alone {appendRate:0}/s");
+    if (args.Contains("--ingest-only"))
+    {
+        return;
+    }
 
     // 2. Freshness from acknowledgement to visibility, while ingesting at half the peak rate.
     var probe = institutions[1];

@@ -10,9 +10,12 @@ namespace Evaluation.Benchmarks;
 internal sealed class SystemUnderTest : IAsyncDisposable
 {
     public const string SourceKey = "bench-source-key-0001";
-    private const int SiloPort = 11311;
-    private const int GatewayPort = 30311;
-    private const int ApiPort = 5311;
+    // EVAL_BENCH_PORT_BASE N puts the API on N, the silos on N+10… and their gateways on N+20…, so runs on a shared
+    // machine keep out of each other's way.
+    private static readonly int? PortBase = int.TryParse(Environment.GetEnvironmentVariable("EVAL_BENCH_PORT_BASE"), out var port) ? port : null;
+    private static readonly int SiloPort = PortBase + 10 ?? 11311;
+    private static readonly int GatewayPort = PortBase + 20 ?? 30311;
+    private static readonly int ApiPort = PortBase ?? 5311;
 
     private readonly List<Process> processes = [];
     private Dictionary<string, string> environment = [];
@@ -79,6 +82,10 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["Evaluation__SiloPort"] = SiloPort.ToString(),
             ["Evaluation__GatewayPort"] = GatewayPort.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // The published development login and the short bench key are accepted only in Development on loopback.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
         };
         system.environment = environment;
         RefuseIfTaken(SiloPort, GatewayPort, ApiPort);
