@@ -18,7 +18,7 @@ var secondsOption = Whole("--seconds", 15, "length of each read and freshness ph
 var soakOption = Whole("--soak", 0, "instead: a steady run of S seconds at --rate ratings/s, memory and latencies recorded at the start and the end (results in soak.md / soak.json)");
 var rateOption = Whole("--rate", 500, "ratings per second of --soak");
 var portsOption = Whole("--ports", 0, "the silos' ports from P, gateways' from P+10, the API's P+20 (default 11311/30311/5311)");
-var onlyOption = new Option<string?>("--only") { Description = "only these rows, comma-separated: recovery, state (default: every row)", HelpName = "ROWS" };
+var onlyOption = new Option<string?>("--only") { Description = "only these rows, comma-separated: ingest, freshness, reads, recovery, scaling, state, detection (default: every row)", HelpName = "ROWS" };
 var outOption = new Option<string?>("--out") { Description = "where results.json and results.md go (default ops/benchmarks/results)", HelpName = "DIR" };
 var command = new RootCommand("""
     ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
@@ -62,6 +62,7 @@ var figures = new List<Figure>();
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
 var institutions = ShippedRegistry.Sample.Institutions;
 var quiet = institutions[0];
+var probe = institutions[1];
 var traffic = institutions.Skip(2).ToList();
 var workload = new Workload(traffic, seed: 42);
 try
@@ -88,26 +89,51 @@ return 0;
 
 async Task MeasureAsync(SystemUnderTest system)
 {
-    if (only is not null)
+    // A warm-up that activates every institution and compiles the hot paths, so each figure is the steady state a
+    // running system has.
+    await Workload.PostAllAsync(http, system.ApiUrl, workload.Ratings(10_000, "warm-up"));
+    var ingestRate = Runs("ingest") ? await IngestAsync(system) : 2_000;
+    if (Runs("freshness"))
     {
-        if (only.Contains("recovery"))
-        {
-            await RecoveryAsync(system);
-        }
-
-        if (only.Contains("state"))
-        {
-            StateFigures(system);
-        }
-
-        return;
+        await FreshnessFiguresAsync(system, ingestRate / 2);
     }
 
-    // 1. Durable ingest through the API vs raw binary COPY of the same rows, after a warm-up that activates
-    // every institution and compiles the hot paths, so the figure is the steady state a running system has.
-    await Workload.PostAllAsync(http, system.ApiUrl, workload.Ratings(10_000, "warm-up"));
+    if (Runs("reads"))
+    {
+        await ReadsAsync(system);
+    }
+
+    if (Runs("recovery"))
+    {
+        await RecoveryAsync(system);
+    }
+
+    if (Runs("scaling"))
+    {
+        await ScalingAsync(system);
+    }
+
+    if (Runs("state"))
+    {
+        StateFigures(system);
+    }
+
+    if (Runs("detection"))
+    {
+        // 7. Detection: one scoring pass over a registry scaled up from the sample (features, peers, model, alerts).
+        var detection = DetectionHarness.Benchmark(ShippedRegistry.Sample, 10_000, seed: 42);
+        figures.Add(new($"detection: score {detection.Scored:N0} institutions (ms)", $"{detection.Total.TotalMilliseconds:0}", "", "", "< 1000", detection.Total < TimeSpan.FromSeconds(1)));
+    }
+}
+
+bool Runs(string row) => only is null || only.Contains(row);
+
+// 1. Durable ingest through the API vs raw binary COPY of the same rows; the ingest rate is returned for freshness.
+async Task<double> IngestAsync(SystemUnderTest system)
+{
     var ratings = workload.Ratings(ratingsCount, "bench");
     var copy = await Timing.TimeAsync(() => Workload.CopyAsync(connectionString, ratings));
+    Console.WriteLine($"bench: COPY {ratingsCount / copy.TotalSeconds:0}/s");
     var ingest = await Timing.TimeAsync(() => Workload.PostAllAsync(http, system.ApiUrl, ratings));
     var copyRate = ratingsCount / copy.TotalSeconds;
     var ingestRate = ratingsCount / ingest.TotalSeconds;
@@ -120,15 +146,21 @@ async Task MeasureAsync(SystemUnderTest system)
     var appendRate = ratingsCount / append.TotalSeconds;
     figures.Add(new("log append alone (ratings/s, same batching, no HTTP or grains)", $"{appendRate:0}", $"COPY {copyRate:0}", $"{appendRate / copyRate:0.00}", "", null));
     Console.WriteLine($"bench: log append alone {appendRate:0}/s");
+    return ingestRate;
+}
 
-    // 2. Freshness from acknowledgement to visibility, while ingesting at half the peak rate.
-    var probe = institutions[1];
-    var (toInstitution, toCity, toProvince) = await FreshnessAsync(system.ApiUrl, probe, ingestRate / 2);
+// 2. Freshness from acknowledgement to visibility, while ingesting at half the peak rate.
+async Task FreshnessFiguresAsync(SystemUnderTest system, double backgroundRate)
+{
+    var (toInstitution, toCity, toProvince) = await FreshnessAsync(system.ApiUrl, probe, backgroundRate);
     figures.Add(new("freshness institution p50 / p99 (ms)", $"{toInstitution.Percentile(0.5):0} / {toInstitution.Percentile(0.99):0}", "", "", "p99 ≤ 1000", toInstitution.Percentile(0.99) <= 1000));
     figures.Add(new("freshness city p50 / p99 (ms)", $"{toCity.Percentile(0.5):0} / {toCity.Percentile(0.99):0}", "", "", "", null));
     figures.Add(new("freshness province p50 / p99 (ms)", $"{toProvince.Percentile(0.5):0} / {toProvince.Percentile(0.99):0}", "", "", "p99 ≤ 2000", toProvince.Percentile(0.99) <= 2000));
+}
 
-    // 3. Public reads vs a trivial endpoint of the same server.
+// 3. Public reads and pages vs a trivial endpoint of the same server.
+async Task ReadsAsync(SystemUnderTest system)
+{
     var trivial = await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live"), 8, phase);
     // Public answers and pages are cached in the API host for as long as their freshness goal allows (PublicCaching:
     // institution 0.5 s, areas 1 s); a query string seen once bypasses that cache, which shows what a read costs when
@@ -165,10 +197,11 @@ async Task MeasureAsync(SystemUnderTest system)
             goal,
             met));
     }
+}
 
-    await RecoveryAsync(system);
-
-    // 5. Ingest with 1, 2 and 4 silos on this machine, to show how the cluster scales (same API host, same database).
+// 5. Ingest with 1, 2 and 4 silos on this machine, to show how the cluster scales (same API host, same database).
+async Task ScalingAsync(SystemUnderTest system)
+{
     var single = 0.0;
     foreach (var silos in new[] { 1, 2, 4 })
     {
@@ -185,12 +218,6 @@ async Task MeasureAsync(SystemUnderTest system)
         single = silos == 1 ? rate : single;
         figures.Add(new($"ingest with {silos} silo(s) (ratings/s)", $"{rate:0}", silos == 1 ? "" : $"1 silo {single:0}", silos == 1 ? "" : $"{rate / single:0.00}", "", null));
     }
-
-    StateFigures(system);
-
-    // 7. Detection: one scoring pass over a registry scaled up from the sample (features, peers, model, alerts).
-    var detection = DetectionHarness.Benchmark(ShippedRegistry.Sample, 10_000, seed: 42);
-    figures.Add(new($"detection: score {detection.Scored:N0} institutions (ms)", $"{detection.Total.TotalMilliseconds:0}", "", "", "< 1000", detection.Total < TimeSpan.FromSeconds(1)));
 }
 
 // 4. Recovery of an institution with a long history: its first read replays the whole log.

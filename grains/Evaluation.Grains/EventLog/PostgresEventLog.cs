@@ -43,25 +43,31 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         FROM STDIN (FORMAT BINARY)
         """;
 
-    // Locks are always taken in the same order (institutions by id, then keys by key) so concurrent
-    // batches queue behind each other instead of deadlocking. 一事一评 is decided after the institutions are locked:
-    // a record and a rating of it concern the same institution, so their batches take turns. An exclusion (kinds 3 and 10)
-    // takes the topics of the rating it excludes from the log, so it subtracts exactly what that rating added (none
-    // for one logged before topics); an exclusion's source_id is the rating's reference (SourceNames.Qualify).
+    // The institutions' row locks serialise every batch that shares an institution (with batches of 1,000 over a few
+    // hundred institutions: every batch), so they are taken as late as possible, and nothing before them waits on them:
+    // the position row of a new institution is inserted only when it is missing (ON CONFLICT alone would wait for the
+    // batch that holds an existing row's lock, to see whether its update commits); after the key claims, which need no
+    // lock of ours (the unique index gives each key one winner; a claim waits only for a batch holding the same key, and
+    // that batch waits on institution locks only, never on keys), and only for institutions with a claimed event, so a
+    // batch of re-sent items never queues. Locks are always taken in the same order (institutions by id, keys by key)
+    // so concurrent batches queue behind each other instead of deadlocking.
+    // 一事一评: a rating naming a record that only another institution handled is refused before its key is claimed, so
+    // it can be sent again corrected. Whether the rating is verified and which completed service it makes rated is
+    // decided under the lock: a record and a rating of it concern the same institution, so their batches take turns
+    // and exactly one of them sees the other (a completion that finds the rating's key claimed, or a rating that finds
+    // the record completed). An exclusion (kinds 3 and 10) takes the topics of the rating it excludes from the log, so it
+    // subtracts exactly what that rating added (none for one logged before topics); an exclusion's source_id is the
+    // rating's reference (SourceNames.Qualify).
     private const string AppendSql = """
         INSERT INTO institution_position (institution_id)
-            SELECT DISTINCT institution_id FROM incoming ORDER BY 1 ON CONFLICT DO NOTHING;
-        SELECT count(*) FROM (SELECT 1 FROM institution_position
-            WHERE institution_id IN (SELECT institution_id FROM incoming) ORDER BY institution_id FOR UPDATE) AS locked;
-        UPDATE incoming i SET verified = r.own, record_of_institution = CASE WHEN NOT r.own THEN r.other END, rated_service_day = r.done
-            FROM (SELECT n.ord, bool_or(s.institution_id = n.institution_id) AS own,
-                         min(s.institution_id) FILTER (WHERE s.institution_id <> n.institution_id) AS other,
-                         max(s.completed_day) FILTER (WHERE s.institution_id = n.institution_id) AS done
+            SELECT DISTINCT institution_id FROM incoming i
+            WHERE NOT EXISTS (SELECT 1 FROM institution_position p WHERE p.institution_id = i.institution_id) ORDER BY 1
+            ON CONFLICT DO NOTHING;
+        UPDATE incoming i SET record_of_institution = r.other
+            FROM (SELECT n.ord, min(s.institution_id) AS other
                   FROM incoming n JOIN service_record_ref s ON s.record_id = n.service_record_id
-                  WHERE n.kind = 0 GROUP BY n.ord) r
+                  WHERE n.kind = 0 GROUP BY n.ord HAVING NOT bool_or(s.institution_id = n.institution_id)) r
             WHERE i.ord = r.ord;
-        UPDATE incoming i SET rated_service_day = i.day
-            WHERE i.kind = 2 AND EXISTS (SELECT 1 FROM event_key k WHERE k.dedup_key = i.record_key);
         SELECT ord, record_of_institution FROM incoming WHERE record_of_institution IS NOT NULL;
         WITH fresh AS (
             INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming WHERE record_of_institution IS NULL ORDER BY dedup_key
@@ -80,6 +86,16 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         DELETE FROM claimed c USING incoming i
             WHERE i.ord = c.ord AND i.kind = 0 AND i.record_key IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM first_rating f WHERE f.dedup_key = i.record_key);
+        SELECT count(*) FROM (SELECT 1 FROM institution_position
+            WHERE institution_id IN (SELECT i.institution_id FROM incoming i JOIN claimed USING (ord)) ORDER BY institution_id FOR UPDATE) AS locked;
+        UPDATE incoming i SET verified = true, rated_service_day = r.done
+            FROM (SELECT n.ord, max(s.completed_day) AS done
+                  FROM incoming n JOIN claimed USING (ord)
+                      JOIN service_record_ref s ON s.record_id = n.service_record_id AND s.institution_id = n.institution_id
+                  WHERE n.kind = 0 GROUP BY n.ord) r
+            WHERE i.ord = r.ord;
+        UPDATE incoming i SET rated_service_day = i.day
+            FROM claimed c WHERE c.ord = i.ord AND i.kind = 2 AND EXISTS (SELECT 1 FROM event_key k WHERE k.dedup_key = i.record_key);
         WITH numbered AS (
             SELECT i.*, c.had_open, p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord) AS position
             FROM incoming i JOIN claimed c USING (ord) JOIN institution_position p USING (institution_id)),

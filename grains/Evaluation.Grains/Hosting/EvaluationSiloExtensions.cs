@@ -79,7 +79,7 @@ public static class EvaluationSiloExtensions
 
     public static ISiloBuilder AddPostgresEventLog(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(PostgresConnections.Bounded(connectionString))));
         silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
         silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
         silo.Services.AddSingleton<IMonthLogReader, PostgresMonthLogReader>();

@@ -20,8 +20,11 @@ namespace Evaluation.Grains.Ingestion;
 /// Validates a batch, commits the valid items (and the follow-ups of new 差评) to the log in one transaction
 /// and only then answers, so an acknowledged item is never lost. Committed events are handed to their
 /// institutions right away; an institution that misses a hand-over reads the log itself.
+/// Up to <see cref="BatchesInFlight"/> batches per silo at once (Orleans' default is one per core): a batch spends most
+/// of its time waiting on PostgreSQL, and the log pipelines concurrent batches (one copies and claims keys while another
+/// holds the institutions' locks), which two at a time on a two-core host left idle.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker(BatchesInFlight)]
 public sealed class IngestGrain(
     IEventLog log,
     RegistryCache registry,
@@ -31,6 +34,8 @@ public sealed class IngestGrain(
     [FromKeyedServices(CaseClock.Key)] TimeProvider caseTime,
     ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
+    private const int BatchesInFlight = 8;
+
     public Task<IReadOnlyList<ItemResult>> IngestEvaluations(SourceIdentity source, IReadOnlyList<EvaluationInput> items) =>
         IngestAsync(source, items, item => item.Id, (rules, item, index, now, errors) =>
             rules.Validate(item, index, now, errors) is { } valid ? ToEvent(source.Name, item, valid) : null);
