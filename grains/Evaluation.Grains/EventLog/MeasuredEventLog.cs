@@ -16,10 +16,10 @@ public sealed class MeasuredEventLog(IEventLog inner) : IEventLog
         var started = Stopwatch.GetTimestamp();
         var outcomes = await inner.AppendAsync(events, cancellationToken);
         IngestionMetrics.LogAppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        var ratings = outcomes.Count(o => o.Logged?.Kind == LoggedEventKind.Evaluation);
-        if (ratings > 0)
+        // By source: few of them (each configured by an operator), and the rate of each is what one watches.
+        foreach (var bySource in events.Where((e, i) => outcomes[i].Logged?.Kind == LoggedEventKind.Evaluation).GroupBy(e => e.Source))
         {
-            IngestionMetrics.RatingsAcknowledged.Add(ratings);
+            IngestionMetrics.RatingsAcknowledged.Add(bySource.Count(), new KeyValuePair<string, object?>("source", bySource.Key));
         }
 
         return outcomes;

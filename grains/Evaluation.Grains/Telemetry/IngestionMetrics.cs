@@ -9,7 +9,7 @@ public static class IngestionMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    /// <summary>Ratings committed to the log, so acknowledged to their source (duplicates and refusals not counted).</summary>
+    /// <summary>Ratings committed to the log, so acknowledged to their source (duplicates and refusals not counted), by source.</summary>
     public static readonly Counter<long> RatingsAcknowledged = Meter.CreateCounter<long>(
         "evaluation.ratings.acknowledged", "{rating}", "Ratings committed to the event log and acknowledged to their source.");
 
