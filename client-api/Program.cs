@@ -2,11 +2,13 @@ using Evaluation.ClientApi.Apis;
 using Evaluation.ClientApi.Extensions;
 using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Security;
+using Evaluation.ServiceDefaults;
 using Scalar.AspNetCore;
 
 // `--in-memory` is the documented switch; configuration knows it as Evaluation:InMemory.
 args = [.. args.Select(a => a == "--in-memory" ? "--Evaluation:InMemory=true" : a)];
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("evaluation-api");
 builder.AddApplicationServices();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ if (app.Services.GetRequiredService<ApiSettings>().ApiDocs ?? app.Environment.Is
 }
 
 app.MapHealthEndpoints();
+app.MapOrleansDashboardForSupervisors();
 app.MapIngestionApi();
 app.MapPublicApi();
 app.MapAdminApi();

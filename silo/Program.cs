@@ -1,15 +1,20 @@
 using System.Net;
 using Evaluation.Grains.Hosting;
+using Evaluation.ServiceDefaults;
 using Evaluation.Silo;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting.Kubernetes;
 
 // `--in-memory` is the documented switch; configuration knows it as Evaluation:InMemory.
 args = [.. args.Select(a => a == "--in-memory" ? "--Evaluation:InMemory=true" : a)];
 var builder = Host.CreateApplicationBuilder(args);
-var settings = SiloConfiguration.Read(builder.Configuration);
-SiloConfiguration.ExitOnProblems(SiloConfiguration.Problems(settings, Environment.GetEnvironmentVariable));
+var settings = SiloConfiguration.ReadOrExit(() =>
+{
+    builder.AddServiceDefaults("evaluation-silo");
+    return builder.AddValidatedSettings(SiloConfiguration.Read, s => SiloConfiguration.Problems(s, Environment.GetEnvironmentVariable));
+});
 
 if (settings.InMemory)
 {
@@ -19,6 +24,7 @@ if (settings.InMemory)
 builder.UseOrleans(silo =>
 {
     silo.AddEvaluation(settings);
+    silo.AddDashboard();
     if (settings.Kubernetes)
     {
         // Orleans' own endpoint defaults fill an empty advertised address with the host's first address

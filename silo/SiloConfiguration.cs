@@ -1,6 +1,8 @@
 using System.Net;
 using Evaluation.Grains.Hosting;
+using Evaluation.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting.Kubernetes;
 
 namespace Evaluation.Silo;
@@ -14,15 +16,10 @@ internal static class SiloConfiguration
         ************************************************************************
         """;
 
-    /// <summary>appsettings section "Evaluation", then the documented environment variables.</summary>
+    /// <summary>Section "Evaluation" (whose keys the documented environment variables are aliases of).</summary>
     public static EvaluationSettings Read(IConfiguration configuration)
     {
-        // The short environment names are aliases; a value set under Evaluation:* wins.
-        var section = configuration.GetSection("Evaluation");
-        var settings = section.Get<EvaluationSettings>() ?? new EvaluationSettings();
-        settings.ConnectionString = section["ConnectionString"] ?? Alias("EVAL_DB") ?? settings.ConnectionString;
-        settings.ContactKey = section["ContactKey"] ?? Alias("EVAL_CONTACT_KEY") ?? settings.ContactKey;
-        settings.ContactKeyId = section["ContactKeyId"] ?? Alias("EVAL_CONTACT_KEY_ID") ?? settings.ContactKeyId;
+        var settings = HostSettings.Bind<EvaluationSettings>(configuration);
         if (settings.InMemory && settings.ContactKey is null)
         {
             // Nothing is kept in this mode, so a key that dies with the process is exactly right.
@@ -31,8 +28,6 @@ internal static class SiloConfiguration
 
         return settings;
     }
-
-    private static string? Alias(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>
     /// Everything wrong with the settings, one sentence each; in Kubernetes mode also with the pod's
@@ -89,18 +84,22 @@ internal static class SiloConfiguration
         }
     }
 
-    public static void ExitOnProblems(IReadOnlyList<string> problems)
+    /// <summary>The silo's settings, or exit code 2 with one line per problem: a supervisor restarting it would not help.</summary>
+    public static T ReadOrExit<T>(Func<T> read)
     {
-        if (problems.Count == 0)
+        try
         {
-            return;
+            return read();
         }
-
-        foreach (var problem in problems)
+        catch (OptionsValidationException refused)
         {
-            Console.Error.WriteLine($"Configuration error: {problem}");
-        }
+            foreach (var problem in refused.Failures)
+            {
+                Console.Error.WriteLine(problem);
+            }
 
-        Environment.Exit(2);
+            Environment.Exit(2);
+            throw;
+        }
     }
 }

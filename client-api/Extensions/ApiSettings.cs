@@ -3,16 +3,16 @@ using Evaluation.Contracts.Hosting;
 
 namespace Evaluation.ClientApi.Extensions;
 
-/// <summary>The API host's configuration (section <c>Evaluation</c>, plus the documented environment variables).</summary>
+/// <summary>
+/// The API host's configuration (section <c>Evaluation</c>; the documented <c>EVAL_*</c> environment variables are
+/// aliases of its keys, see <see cref="Evaluation.ServiceDefaults.EnvironmentAliases"/>).
+/// </summary>
 public sealed class ApiSettings
 {
     public bool InMemory { get; set; }
 
     /// <summary>Npgsql connection string of the cluster's membership table; environment variable <c>EVAL_DB</c>.</summary>
-    public string ConnectionString { get; set; } = DevelopmentConnectionString;
-
-    /// <summary>ops/pg/ensure-postgres's role and password: published, so refused outside development on loopback.</summary>
-    public const string DevelopmentConnectionString = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+    public string ConnectionString { get; set; } = DevelopmentDatabase.ConnectionString;
 
     /// <summary>The key rating sources send as <c>X-Api-Key</c>; environment variable <c>EVAL_SOURCE_KEY</c>.</summary>
     public string SourceKey { get; set; } = DevelopmentHost.PublishedSourceKey;
@@ -44,20 +44,6 @@ public sealed class ApiSettings
 
     public string ServiceId { get; set; } = "evaluation";
 
-    public static ApiSettings Read(IConfiguration configuration)
-    {
-        // The short environment names are aliases; a value set under Evaluation:* (e.g. by a test host) wins.
-        var section = configuration.GetSection("Evaluation");
-        var settings = section.Get<ApiSettings>() ?? new ApiSettings();
-        settings.ConnectionString = section["ConnectionString"] ?? Alias("EVAL_DB") ?? settings.ConnectionString;
-        settings.SourceKey = section["SourceKey"] ?? Alias("EVAL_SOURCE_KEY") ?? settings.SourceKey;
-        settings.AdminKey = section["AdminKey"] ?? Alias("EVAL_ADMIN_KEY") ?? settings.AdminKey;
-        settings.Jwt.SigningKey = section["Jwt:SigningKey"] ?? Alias("EVAL_JWT_KEY") ?? settings.Jwt.SigningKey;
-        settings.DevTokens = section["DevTokens"] is not null ? settings.DevTokens : Alias("EVAL_DEV_TOKENS") == "true";
-        settings.ApiDocs = section["ApiDocs"] is not null ? settings.ApiDocs : Alias("EVAL_API_DOCS") is { } docs ? docs == "true" : null;
-        return settings;
-    }
-
     private static bool HasPrivateKey(string key)
     {
         try
@@ -71,8 +57,6 @@ public sealed class ApiSettings
             return false;
         }
     }
-
-    private static string? Alias(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>
     /// The problems that stop the host from starting. <paramref name="developmentOnLoopback"/> (see
@@ -100,7 +84,7 @@ public sealed class ApiSettings
                 problems.Add($"EVAL_ADMIN_KEY (Evaluation:AdminKey) {admin}: refused {where} Leave it empty to disable imports.");
             }
 
-            if (!InMemory && (ConnectionString == DevelopmentConnectionString || DevelopmentHost.Weakness(ConnectionString) == "is a placeholder"))
+            if (!InMemory && (ConnectionString == DevelopmentDatabase.ConnectionString || DevelopmentHost.Weakness(ConnectionString) == "is a placeholder"))
             {
                 problems.Add($"EVAL_DB (Evaluation:ConnectionString) is the development database's published login or a placeholder: refused {where}");
             }

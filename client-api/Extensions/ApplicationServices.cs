@@ -7,12 +7,14 @@ using Evaluation.ClientApi.Pages;
 using Evaluation.ClientApi.Reports;
 using Evaluation.ClientApi.Security;
 using Evaluation.Contracts.Hosting;
+using Evaluation.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Evaluation.ClientApi.Extensions;
 
@@ -21,15 +23,11 @@ public static class ApplicationServices
     /// <summary>The API host's one composition root.</summary>
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
-        var settings = ApiSettings.Read(builder.Configuration);
-        var problems = settings.Validate(DevelopmentHost.IsDevelopmentOnLoopback(builder.Environment, builder.Configuration));
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
-        }
-
-        builder.Services.AddSingleton(settings);
+        var settings = builder.AddValidatedSettings(
+            c => HostSettings.Bind<ApiSettings>(c),
+            s => s.Validate(DevelopmentHost.IsDevelopmentOnLoopback(builder.Environment, builder.Configuration)));
         builder.AddAccessControl(settings);
+        builder.Services.AddHttpTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RefusalProblems>();
         builder.Services.AddExceptionHandler<TransientFaults>();
@@ -49,6 +47,8 @@ public static class ApplicationServices
             // After a restart of the whole cluster the silos listen on new gateways; find them within seconds.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseEvaluationTls(settings.Tls);
+            client.AddActivityPropagation();
+            client.AddDashboard();
             if (settings.InMemory)
             {
                 client.UseLocalhostClustering(settings.GatewayPort);

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Evaluation.Benchmarks;
+using Evaluation.Contracts.Hosting;
 using Evaluation.Detection.Simulation;
 using Evaluation.Grains.Registry;
 using Evaluation.Grains.Storage;
@@ -52,7 +53,7 @@ var ports = parsed.GetValue(portsOption) is > 0 and var first ? BenchPorts.From(
 var only = parsed.GetValue(onlyOption)?.Split(',');
 var outDir = parsed.GetValue(outOption) ?? Path.Combine(root, "ops/benchmarks/results");
 
-var server = Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+var server = DevelopmentDatabase.FromEnvironment();
 var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
 var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
 await Admin(server, $"CREATE DATABASE {database}");

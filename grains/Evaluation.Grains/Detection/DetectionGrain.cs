@@ -8,6 +8,7 @@ using Evaluation.Grains.Areas;
 using Evaluation.Grains.Cases;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
+using Evaluation.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -123,6 +124,7 @@ public sealed class DetectionGrain(
         await alerts.WriteStateAsync();
         if (changes.Raised.Count > 0)
         {
+            CaseMetrics.AlertsRaised.Add(changes.Raised.Count);
             var signal = raisedSignal;
             raisedSignal = NewSignal();
             signal.TrySetResult();
@@ -182,6 +184,7 @@ public sealed class DetectionGrain(
         {
             var overdue = await GrainFactory.GetGrain<IFollowUpSupervisionGrain>(0).SweepOverdue(cases.FollowUpOverdueGrace);
             signals.AddRange(CaseSignals.FollowUpOverdue(overdue, cases.FollowUpOverdueGrace, caseTime.GetUtcNow()));
+            CaseMetrics.OverdueFollowUps.Record(overdue.Sum(o => (long)o.Count));
         }
         catch (Exception ex)
         {
@@ -203,6 +206,7 @@ public sealed class DetectionGrain(
             }
 
             signals.AddRange(CaseSignals.AuditOverdue(audits, caseTime.GetUtcNow()));
+            CaseMetrics.OverdueAudits.Record(audits.Count);
         }
         catch (Exception ex)
         {

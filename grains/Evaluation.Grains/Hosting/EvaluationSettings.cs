@@ -11,8 +11,6 @@ namespace Evaluation.Grains.Hosting;
 /// </summary>
 public sealed class EvaluationSettings
 {
-    public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
-
     /// <summary>No database: localhost clustering, memory storage and an in-process log. Nothing survives a restart.</summary>
     public bool InMemory { get; set; }
 
@@ -23,7 +21,7 @@ public sealed class EvaluationSettings
     public bool Kubernetes { get; set; }
 
     /// <summary>Npgsql connection string; environment variable <c>EVAL_DB</c>.</summary>
-    public string ConnectionString { get; set; } = DefaultConnectionString;
+    public string ConnectionString { get; set; } = DevelopmentDatabase.ConnectionString;
 
     /// <summary>
     /// The schema owner's connection string for the migrations at start (Evaluation:MigrationConnectionString);

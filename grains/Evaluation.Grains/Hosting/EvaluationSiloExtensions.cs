@@ -41,7 +41,7 @@ public static class EvaluationSiloExtensions
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<InMemoryFollowUpStore>();
             silo.Services.AddSingleton<IFollowUpStore>(sp => sp.GetRequiredService<InMemoryFollowUpStore>());
-            silo.Services.AddSingleton<IEventLog, InMemoryEventLog>();
+            silo.Services.AddEventLog<InMemoryEventLog>();
             silo.Services.AddSingleton<IMonthLogReader, NoMonthLogReader>();
         }
         else
@@ -80,7 +80,7 @@ public static class EvaluationSiloExtensions
     public static ISiloBuilder AddPostgresEventLog(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(PostgresConnections.Bounded(connectionString))));
-        silo.Services.AddSingleton<IEventLog, PostgresEventLog>();
+        silo.Services.AddEventLog<PostgresEventLog>();
         silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
         silo.Services.AddSingleton<IMonthLogReader, PostgresMonthLogReader>();
         silo.Services.AddSingleton<EventLogPartitions>();
@@ -104,6 +104,7 @@ public static class EvaluationSiloExtensions
         silo.Services.AddSingleton<ContactLifecycle>();
         silo.Services.TryAddKeyedSingleton(CaseClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CommentTopicsWarmUp>();
+        silo.AddActivityPropagation();
         return silo.AddNotificationSources(settings.Notifications, settings.Smtp);
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
+using Evaluation.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Evaluation.Grains.Ingestion;
@@ -16,7 +18,12 @@ public sealed class EventDelivery
     {
         try
         {
-            await Task.WhenAll(byInstitution.Select(d => grains.GetGrain<IInstitutionGrain>(d.Key).Apply(d.Value)));
+            var committed = Stopwatch.GetTimestamp();
+            await Task.WhenAll(byInstitution.Select(async d =>
+            {
+                await grains.GetGrain<IInstitutionGrain>(d.Key).Apply(d.Value);
+                IngestionMetrics.FreshnessLag.Record(Stopwatch.GetElapsedTime(committed).TotalSeconds);
+            }));
         }
         catch (Exception ex)
         {

@@ -1,4 +1,5 @@
 using Evaluation.Domain.Notifications;
+using Evaluation.Grains.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -62,6 +63,7 @@ public sealed partial class DeliveryWorker(
                 {
                     await queue.GiveUpAsync(head.Id, ct);
                     LogDeadLettered(logger, head.Id, subscription.Id, head.Attempts);
+                    NotificationMetrics.DeadLettered(webhook: subscription.Url is not null);
                     continue;
                 }
 
@@ -69,6 +71,7 @@ public sealed partial class DeliveryWorker(
                     ? await webhooks.SendAsync(subscription, head, ct)
                     : await mail.SendAsync(subscription.Email!, MailTemplates.Immediate(head), ct);
                 await queue.RecordAsync(head.Id, result, backoff.Next(head.Attempts + 1, Random.Shared.NextDouble()), ct);
+                NotificationMetrics.Attempted(webhook: subscription.Url is not null, result.Delivered);
                 if (!result.Delivered)
                 {
                     LogAttemptFailed(logger, head.Id, subscription.Id, head.Attempts + 1, result.Error);

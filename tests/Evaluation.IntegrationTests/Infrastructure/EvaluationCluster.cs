@@ -5,6 +5,7 @@ using Evaluation.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -145,6 +146,7 @@ public sealed class EvaluationCluster : IAsyncDisposable
             }
 
             silo.AddEvaluationServices(settings);
+            silo.AddDashboard();
             DetectFailuresFast(silo);
         }
     }

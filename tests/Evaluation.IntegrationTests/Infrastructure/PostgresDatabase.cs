@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Hosting;
 using Evaluation.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -12,8 +13,6 @@ namespace Evaluation.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncLifetime
 {
-    public const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
-
     private readonly string server;
 
     public PostgresDatabase()
@@ -29,7 +28,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     }
 
     /// <summary>The connection string tests are pointed at; its role needs CREATEDB (ops/pg/ensure-postgres grants it).</summary>
-    public static string SharedServer => Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : DefaultServer;
+    public static string SharedServer => DevelopmentDatabase.FromEnvironment();
 
     public string DatabaseName { get; } = $"eval_test_{Guid.NewGuid():N}";
 

@@ -185,16 +185,16 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Silo_port_only_between_silos_gateway_only_from_API_hosts_HTTP_only_from_the_ingress()
+    public void Silo_port_only_between_silos_gateway_only_from_API_hosts_HTTP_only_from_the_ingress_metrics_only_from_monitoring()
     {
         var silo = Object("NetworkPolicy", "evaluation-silo");
         var api = Object("NetworkPolicy", "evaluation-api");
         AssertSelects((YamlMappingNode)At(silo, "spec", "podSelector", "matchLabels"), SiloDeployment);
         AssertSelects((YamlMappingNode)At(api, "spec", "podSelector", "matchLabels"), ApiDeployment);
 
-        Assert.Equal(["11111 from evaluation-silo", "30000 from evaluation-api"], Rules(silo, "ingress", "from"));
-        Assert.Equal(["8080 from namespace ingress-nginx"], Rules(api, "ingress", "from"));
-        Assert.Equal("8080", Text(Items(Container(ApiDeployment), "ports").Single(), "containerPort"));
+        Assert.Equal(["11111 from evaluation-silo", "30000 from evaluation-api", "9464 from namespace monitoring"], Rules(silo, "ingress", "from"));
+        Assert.Equal(["8080 from namespace ingress-nginx", "9464 from namespace monitoring"], Rules(api, "ingress", "from"));
+        Assert.Equal(["8080", "9464"], Items(Container(ApiDeployment), "ports").Select(p => Text(p, "containerPort")).Order());
     }
 
     [Fact]
