@@ -14,14 +14,19 @@ if (args.Contains("--help"))
 {
     Console.WriteLine("""
         ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
-        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR]
+        Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--out DIR] [detection options]
                ops/bench --soak SECONDS [--rate N] [--out DIR]
+               ops/bench --detection-only [detection options] [--out DIR]
           --ratings N   ratings for the ingest comparison (default 100000)
           --history N   logged events of one institution for the recovery figure (default 1000000)
           --seconds S   length of each read and freshness phase (default 15)
           --out DIR     where results.json and results.md go (default ops/benchmarks/results)
           --soak S      instead: a steady run of S seconds at --rate ratings/s (default 500), memory and
                         latencies recorded at the start and the end (results in soak.md / soak.json)
+          --detection-only            only the live detection rows (results in detection.md / detection.json)
+          --detection-institutions N  institutions of the live detection pass (default 10000)
+          --detection-days N          days of logged history each (default 400)
+          --detection-ratings-per-day N  mean ratings a day per institution (default 2)
         Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
         Starts its own silo and API on ports 11311/30311/5311 against a fresh database, loopback only.
         """);
@@ -36,6 +41,14 @@ var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../
 var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(root, "ops/benchmarks/results");
 
 var server = Environment.GetEnvironmentVariable("EVAL_DB") is { Length: > 0 } db ? db : "Host=127.0.0.1;Port=5432;Username=evaluation;Password=evaluation;Database=evaluation";
+Func<Task<IReadOnlyList<Figure>>> liveDetection = () => LiveDetection.RunAsync(
+    root, server, Option("--detection-institutions", 10_000), Option("--detection-days", 400), Option("--detection-ratings-per-day", 2));
+if (args.Contains("--detection-only"))
+{
+    Report([.. await liveDetection()], outDir, "detection");
+    return 0;
+}
+
 var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
 var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
 await Admin(server, $"CREATE DATABASE {database}");
@@ -64,6 +77,12 @@ finally
 {
     NpgsqlConnection.ClearAllPools();
     await DropAsync(server, database);
+}
+
+if (soakSeconds == 0)
+{
+    // Its own database and system: ten thousand institutions would change every figure above.
+    figures.AddRange(await liveDetection());
 }
 
 Report(figures, outDir, soakSeconds > 0 ? "soak" : "results");

@@ -10,9 +10,11 @@ namespace Evaluation.Benchmarks;
 internal sealed class SystemUnderTest : IAsyncDisposable
 {
     public const string SourceKey = "bench-source-key-0001";
-    private const int SiloPort = 11311;
-    private const int GatewayPort = 30311;
-    private const int ApiPort = 5311;
+    // EVAL_BENCH_PORT_BASE moves them (silo at the base, gateway +10, API +20) for a machine whose defaults are taken.
+    private static readonly int? PortBase = int.TryParse(Environment.GetEnvironmentVariable("EVAL_BENCH_PORT_BASE"), out var portBase) ? portBase : null;
+    private static readonly int SiloPort = PortBase ?? 11311;
+    private static readonly int GatewayPort = PortBase + 10 ?? 30311;
+    private static readonly int ApiPort = PortBase + 20 ?? 5311;
 
     private readonly List<Process> processes = [];
     private Dictionary<string, string> environment = [];
@@ -62,7 +64,8 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         await WaitForPortAsync(GatewayPort, TimeSpan.FromSeconds(90));
     }
 
-    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http)
+    /// <param name="settings">Settings added to (or replacing) the benchmark's own, e.g. an admin key for a registry import.</param>
+    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http, IReadOnlyDictionary<string, string>? settings = null)
     {
         var system = new SystemUnderTest(root, connectionString);
         var environment = new Dictionary<string, string>
@@ -80,6 +83,11 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["Evaluation__GatewayPort"] = GatewayPort.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         system.environment = environment;
         RefuseIfTaken(SiloPort, GatewayPort, ApiPort);
         system.Start(SiloDll, environment);
