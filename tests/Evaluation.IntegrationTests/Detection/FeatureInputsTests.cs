@@ -1,6 +1,5 @@
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
-using Evaluation.Contracts.Registry;
 using Evaluation.Detection;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Registry;
@@ -29,7 +28,7 @@ public sealed class FeatureInputsTests(PostgresDatabase database) : IClassFixtur
 
         foreach (var (batch, bad) in new[] { ("first", 3), ("second", 1) })
         {
-            var ratings = Enumerable.Range(0, 4).Select(i => Rating($"inputs-{batch}-{i}", target, i < bad)).ToList();
+            var ratings = Enumerable.Range(0, 4).Select(i => ConsistentCutTests.Rating($"inputs-{batch}-{i}", target, i < bad, DateTimeOffset.UtcNow.AddMinutes(-5))).ToList();
             var results = await system.Grains.GetGrain<IIngestGrain>(0).IngestEvaluations(TestSources.Default, ratings);
             Assert.All(results, r => Assert.Equal(ItemStatus.Accepted, r.Status));
         }
@@ -51,16 +50,4 @@ public sealed class FeatureInputsTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(fromInstitution.Parts.Items, fromCity.Parts.Items);
         Assert.Equal(fromInstitution.Parts.Channels, fromCity.Parts.Channels);
     }
-
-    private static EvaluationInput Rating(string id, Institution institution, bool bad) => new(
-        id,
-        institution.Id,
-        institution.Services[0],
-        TrafficGenerator.ChannelName(institution.Channels[0]),
-        bad ? 1 : 5,
-        null,
-        null,
-        false,
-        null,
-        DateTimeOffset.UtcNow.AddMinutes(-5));
 }
