@@ -152,12 +152,19 @@ internal static class LiveDetection
 
         // Every silo's registry cache rechecks the version within 5 s; the last institution is known once it has.
         var last = registry.Institutions[^1].Id;
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             using var probe = await http.GetAsync(new Uri(api, $"api/v1/public/institutions/{last}"));
             if (probe.IsSuccessStatusCode)
             {
+                Console.WriteLine($"bench: registry of {registry.Institutions.Count:N0} institutions imported and known after {waited.Elapsed.TotalSeconds:0} s");
                 return;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"The imported registry was not known within 10 minutes (last answer {(int)probe.StatusCode}).");
             }
 
             await Task.Delay(500);
