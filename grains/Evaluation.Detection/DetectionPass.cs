@@ -16,6 +16,14 @@ public static class DetectionPass
         return [.. registry.Institutions.Select(i => FeatureBuilder.Build(registry, i, aggregates.GetValueOrDefault(i.Id) ?? empty, today))];
     }
 
+    /// <summary>The rows of every registered institution from the inputs its grains computed (none yet: an empty row).</summary>
+    public static IReadOnlyList<InstitutionFeatures> Features(
+        InstitutionRegistry registry, IReadOnlyDictionary<string, FeatureInputs> inputs, DateOnly today)
+    {
+        var empty = FeatureBuilder.Inputs(new AggregateData(), today, 0);
+        return [.. registry.Institutions.Select(i => FeatureBuilder.Build(registry, i, inputs.GetValueOrDefault(i.Id) ?? empty))];
+    }
+
     /// <param name="caseSignals">Signals from cases and handling (<see cref="CaseSignals"/>, <see cref="HandlingComparison"/>),
     /// booked with the institutions' own so they dedupe and resolve alike.</param>
     /// <param name="judged">The reasons this run judged (see <see cref="AlertBook.Apply"/>); null for all.</param>

@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
 
 namespace Evaluation.Detection;
@@ -12,7 +13,12 @@ public static class FeatureCut
 {
     /// <summary>The institutions whose held report is behind the log's acknowledged position, with that position.</summary>
     public static IReadOnlyDictionary<string, long> Behind(IReadOnlyDictionary<string, PositionedAggregate> held, IReadOnlyDictionary<string, long> acknowledged) =>
-        acknowledged
-            .Where(a => a.Value > (held.TryGetValue(a.Key, out var report) ? report.Position : 0))
-            .ToDictionary(a => a.Key, a => a.Value);
+        Behind(id => held.TryGetValue(id, out var report) ? report.Position : 0, acknowledged);
+
+    /// <summary>The same for the feature inputs computed from the held reports, which carry their reports' positions.</summary>
+    public static IReadOnlyDictionary<string, long> Behind(IReadOnlyDictionary<string, FeatureInputs> held, IReadOnlyDictionary<string, long> acknowledged) =>
+        Behind(id => held.TryGetValue(id, out var inputs) ? inputs.Position : 0, acknowledged);
+
+    private static Dictionary<string, long> Behind(Func<string, long> heldPosition, IReadOnlyDictionary<string, long> acknowledged) =>
+        acknowledged.Where(a => a.Value > heldPosition(a.Key)).ToDictionary(a => a.Key, a => a.Value);
 }

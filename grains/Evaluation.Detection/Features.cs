@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Measures;
@@ -194,7 +195,11 @@ public sealed class InstitutionFeatures(Institution institution, PeerGroup peerG
     public double? BadRateTrend => this[FeatureWindow.Days7].BadRate - this[FeatureWindow.Days90].BadRate;
 }
 
-/// <summary>Builds feature rows from grain state (<see cref="AggregateData"/>), never from the log.</summary>
+/// <summary>
+/// Builds feature rows from grain state, never from the log: from an institution's <see cref="FeatureInputs"/>, which
+/// the grain holding its aggregate computes (<see cref="Inputs"/>) so a run moves kilobytes per institution rather
+/// than the aggregate, or straight from an <see cref="AggregateData"/> through the same inputs, so both give one row.
+/// </summary>
 public static class FeatureBuilder
 {
     /// <summary>
@@ -203,54 +208,94 @@ public static class FeatureBuilder
     /// </summary>
     private const double ElapsedHoursPerWorkingDay = 24.0 * 7 / 5;
 
-    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, AggregateData data, DateOnly today)
+    /// <summary>Days the per-channel and per-item counters cover.</summary>
+    private const int PartDays = 30;
+
+    private const int RecentPartDays = 7;
+
+    /// <summary>A row straight from an aggregate; its comment topics are left out, which only annotations read.</summary>
+    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, AggregateData data, DateOnly today) =>
+        Build(registry, institution, Counters(data, today, 0, NoTopics));
+
+    public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, FeatureInputs inputs)
     {
-        var byAge = ByAge(data, today);
-        var channels = new Dictionary<Channel, PartCounts>();
-        foreach (var (key, tally) in data.Tallies)
+        var byAge = new WindowCounts[FeatureWindows.LongestDays];
+        for (var age = 0; age < byAge.Length && age < inputs.Days.Count; age++)
         {
-            AddPart(channels, key.Channel, key.Day, tally, today);
+            byAge[age] = inputs.Days[age] is { } tally ? WindowCounts.Of(tally) : default;
         }
 
-        var items = new Dictionary<string, PartCounts>(StringComparer.Ordinal);
-        foreach (var (key, tally) in data.ServiceItems)
-        {
-            AddPart(items, key.ServiceItem, key.Day, tally, today);
-        }
-
-        var parts = new FeatureParts(byAge[..FeatureWindows.DailyDays], items, channels, data.Backlog);
+        var channels = inputs.Channels.ToDictionary(c => c.Key, c => PartOf(c.Value));
+        var items = inputs.Items.ToDictionary(i => i.Key, i => PartOf(i.Value), StringComparer.Ordinal);
+        var parts = new FeatureParts(byAge[..FeatureWindows.DailyDays], items, channels, inputs.Backlog);
         return new(institution, registry.PeerGroupOf(institution), LimitHours(registry, institution), Windows(byAge), parts);
     }
 
-    public static WindowCounts[] Windows(AggregateData data, DateOnly today) => Windows(ByAge(data, today));
+    public static WindowCounts[] Windows(AggregateData data, DateOnly today) =>
+        Windows([.. Counters(data, today, 0, NoTopics).Days.Select(d => d is null ? default : WindowCounts.Of(d))]);
 
-    private static WindowCounts[] ByAge(AggregateData data, DateOnly today)
+    /// <summary>
+    /// What a row needs of an aggregate on <paramref name="today"/>, summed with the measures' own tally sum in the
+    /// aggregate's order, so the row's counters are exactly those of summing the aggregate's tallies one by one.
+    /// </summary>
+    public static FeatureInputs Inputs(AggregateData data, DateOnly today, long position) =>
+        Counters(data, today, position, TopicMeasures.Summarize(data, today));
+
+    private static readonly TopicSummary NoTopics = new(0, 0, []);
+
+    private static FeatureInputs Counters(AggregateData data, DateOnly today, long position, TopicSummary topics)
     {
-        var byAge = new WindowCounts[FeatureWindows.LongestDays];
+        var days = new Tally?[FeatureWindows.LongestDays];
+        var channels = new Dictionary<Channel, PartTallies>();
         foreach (var (key, tally) in data.Tallies)
         {
             var age = today.DayNumber - key.Day.DayNumber;
             if (age is >= 0 and < FeatureWindows.LongestDays)
             {
-                byAge[age] += WindowCounts.Of(tally);
+                Aggregation.AddTally(days[age] ??= new Tally(), tally);
             }
+
+            AddPart(channels, key.Channel, age, tally);
         }
 
-        return byAge;
+        var items = new Dictionary<string, PartTallies>(StringComparer.Ordinal);
+        foreach (var (key, tally) in data.ServiceItems)
+        {
+            AddPart(items, key.ServiceItem, today.DayNumber - key.Day.DayNumber, tally);
+        }
+
+        // Detection reads no handling-time distribution; without it a day's tally is a third of the bytes.
+        foreach (var tally in days.OfType<Tally>().Concat(channels.Values.Concat(items.Values).SelectMany(p => new[] { p.Days7, p.Days30 })))
+        {
+            tally.HandlingHistogram = null;
+        }
+
+        return new FeatureInputs(position, today, days, channels, items, data.Backlog, topics);
     }
 
-    private static void AddPart<TKey>(Dictionary<TKey, PartCounts> parts, TKey key, DateOnly day, Tally tally, DateOnly today)
+    private static void AddPart<TKey>(Dictionary<TKey, PartTallies> parts, TKey key, int age, Tally tally)
         where TKey : notnull
     {
-        var age = today.DayNumber - day.DayNumber;
-        if (age is < 0 or >= 30)
+        if (age is < 0 or >= PartDays)
         {
             return;
         }
 
-        var counts = WindowCounts.Of(tally);
-        parts[key] = parts.GetValueOrDefault(key) + new PartCounts(age < 7 ? counts : default, counts);
+        if (!parts.TryGetValue(key, out var part))
+        {
+            part = new PartTallies(new Tally(), new Tally());
+            parts[key] = part;
+        }
+
+        if (age < RecentPartDays)
+        {
+            Aggregation.AddTally(part.Days7, tally);
+        }
+
+        Aggregation.AddTally(part.Days30, tally);
     }
+
+    private static PartCounts PartOf(PartTallies part) => new(WindowCounts.Of(part.Days7), WindowCounts.Of(part.Days30));
 
     private static WindowCounts[] Windows(WindowCounts[] byAge)
     {

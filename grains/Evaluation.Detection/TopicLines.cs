@@ -16,14 +16,19 @@ public static class TopicLines
 
     private static readonly HashSet<AlertReason> RatingReasons = [AlertReason.LowSatisfaction, AlertReason.SuddenDrop];
 
-    public static Signal Annotate(Signal signal, IReadOnlyDictionary<string, AggregateData> aggregates, DateOnly today)
-    {
-        if (!RatingReasons.Contains(signal.Reason) || !aggregates.TryGetValue(signal.InstitutionId, out var aggregate))
-        {
-            return signal;
-        }
+    public static Signal Annotate(Signal signal, IReadOnlyDictionary<string, AggregateData> aggregates, DateOnly today) =>
+        RatingReasons.Contains(signal.Reason) && aggregates.TryGetValue(signal.InstitutionId, out var aggregate)
+            ? Annotate(signal, TopicMeasures.Summarize(aggregate, today))
+            : signal;
 
-        var summary = TopicMeasures.Summarize(aggregate, today);
+    /// <summary>The same from the topics the institution's grain summarized with its feature inputs.</summary>
+    public static Signal Annotate(Signal signal, IReadOnlyDictionary<string, FeatureInputs> inputs) =>
+        RatingReasons.Contains(signal.Reason) && inputs.TryGetValue(signal.InstitutionId, out var institution)
+            ? Annotate(signal, institution.Topics)
+            : signal;
+
+    private static Signal Annotate(Signal signal, TopicSummary summary)
+    {
         var window = summary.BadD7 >= MinRead ? FeatureWindow.Days7 : FeatureWindow.Days30;
         return summary.BadD30 >= MinRead && Explanations.Topics(summary, window) is { } line
             ? signal with { Explanation = [.. signal.Explanation, line] }

@@ -19,17 +19,21 @@ var secondsOption = Whole("--seconds", 15, "length of each read and freshness ph
 var soakOption = Whole("--soak", 0, "instead: a steady run of S seconds at --rate ratings/s, memory and latencies recorded at the start and the end (results in soak.md / soak.json)");
 var rateOption = Whole("--rate", 500, "ratings per second of --soak");
 var portsOption = Whole("--ports", 0, "the silos' ports from P, gateways' from P+10, the API's P+20 (default 11311/30311/5311)");
-var onlyOption = new Option<string?>("--only") { Description = "only these rows, comma-separated: ingest, freshness, reads, recovery, scaling, state, detection (default: every row)", HelpName = "ROWS" };
+var onlyOption = new Option<string?>("--only") { Description = "only these rows, comma-separated: ingest, freshness, reads, recovery, scaling, state, detection, live-detection (default: every row)", HelpName = "ROWS" };
+var detectionInstitutionsOption = Whole("--detection-institutions", 10_000, "institutions of the live detection pass");
+var detectionDaysOption = Whole("--detection-days", 400, "days of logged history each");
+var detectionRatingsOption = Whole("--detection-ratings-per-day", 2, "mean ratings a day per institution");
 var outOption = new Option<string?>("--out") { Description = "where results.json and results.md go (default ops/benchmarks/results)", HelpName = "DIR" };
 var command = new RootCommand("""
     ops/bench — end-to-end figures of the real system, each against a baseline measured in the same run.
-    Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--only ROWS] [--ports P] [--out DIR]
+    Usage: ops/bench [--ratings N] [--history N] [--seconds S] [--only ROWS] [--ports P] [--out DIR] [--detection-* N]
            ops/bench --soak SECONDS [--rate N] [--out DIR]
     Needs PostgreSQL (EVAL_DB or the default) and the Release builds; ops/bench provides both.
     Starts its own silo and API on ports 11311/30311/5311 (or --ports) against a fresh database, loopback only.
     """)
 {
-    ratingsOption, historyOption, secondsOption, soakOption, rateOption, portsOption, onlyOption, outOption,
+    ratingsOption, historyOption, secondsOption, soakOption, rateOption, portsOption, onlyOption,
+    detectionInstitutionsOption, detectionDaysOption, detectionRatingsOption, outOption,
 };
 var parsed = command.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -54,11 +58,8 @@ var only = parsed.GetValue(onlyOption)?.Split(',');
 var outDir = parsed.GetValue(outOption) ?? Path.Combine(root, "ops/benchmarks/results");
 
 var server = DevelopmentDatabase.FromEnvironment();
-var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
-var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-await Admin(server, $"CREATE DATABASE {database}");
-await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-
+Func<Task<IReadOnlyList<Figure>>> liveDetection = () => LiveDetection.RunAsync(
+    root, server, ports, parsed.GetValue(detectionInstitutionsOption), parsed.GetValue(detectionDaysOption), parsed.GetValue(detectionRatingsOption));
 var figures = new List<Figure>();
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
 var institutions = ShippedRegistry.Sample.Institutions;
@@ -66,26 +67,40 @@ var quiet = institutions[0];
 var probe = institutions[1];
 var traffic = institutions.Skip(2).ToList();
 var workload = new Workload(traffic, seed: 42);
-try
+var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+if (soakSeconds > 0 || only is null || only.Any(row => row != "live-detection"))
 {
-    await using var system = await SystemUnderTest.StartAsync(root, connectionString, http, ports);
-    Console.WriteLine($"bench: system up on {system.ApiUrl} with database {database}");
-    if (soakSeconds > 0)
+    await Admin(server, $"CREATE DATABASE {database}");
+    await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+    try
     {
-        figures.AddRange(await Soak.RunAsync(system, http, workload, TimeSpan.FromSeconds(soakSeconds), parsed.GetValue(rateOption)));
+        await using var system = await SystemUnderTest.StartAsync(root, connectionString, http, ports);
+        Console.WriteLine($"bench: system up on {system.ApiUrl} with database {database}");
+        if (soakSeconds > 0)
+        {
+            figures.AddRange(await Soak.RunAsync(system, http, workload, TimeSpan.FromSeconds(soakSeconds), parsed.GetValue(rateOption)));
+        }
+        else
+        {
+            await MeasureAsync(system);
+        }
     }
-    else
+    finally
     {
-        await MeasureAsync(system);
+        NpgsqlConnection.ClearAllPools();
+        await DropAsync(server, database);
     }
-}
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await DropAsync(server, database);
 }
 
-Report(figures, outDir, soakSeconds > 0 ? "soak" : "results");
+if (soakSeconds == 0 && Runs("live-detection"))
+{
+    // Its own database and system: ten thousand institutions would change every figure above.
+    figures.AddRange(await liveDetection());
+}
+
+// A partial run writes a file of its own, so the full results stay whole.
+Report(figures, outDir, soakSeconds > 0 ? "soak" : only is null ? "results" : string.Join('-', only));
 return 0;
 
 async Task MeasureAsync(SystemUnderTest system)

@@ -63,7 +63,8 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         await WaitForPortAsync(Ports.Gateway, TimeSpan.FromSeconds(90));
     }
 
-    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http, BenchPorts ports)
+    /// <param name="settings">Settings added to (or replacing) the benchmark's own, e.g. an admin key for a registry import.</param>
+    public static async Task<SystemUnderTest> StartAsync(string root, string connectionString, HttpClient http, BenchPorts ports, IReadOnlyDictionary<string, string>? settings = null)
     {
         var system = new SystemUnderTest(root, connectionString, ports);
         var environment = new Dictionary<string, string>
@@ -85,6 +86,11 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         system.environment = environment;
         RefuseIfTaken(ports.Silo, ports.Gateway, ports.Api);
         system.Start(SiloDll, environment);

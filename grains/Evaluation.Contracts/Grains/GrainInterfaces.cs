@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
@@ -44,6 +45,13 @@ public interface IInstitutionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetAggregateAt")]
     Task<PositionedAggregate> GetAggregateAt(long position);
+
+    /// <summary>
+    /// What detection reads of the institution on <paramref name="today"/>, as of <paramref name="position"/> or later
+    /// (like <see cref="GetAggregateAt"/>): kilobytes instead of the whole aggregate.
+    /// </summary>
+    [Alias("GetFeatureInputsAt")]
+    Task<FeatureInputs> GetFeatureInputsAt(long position, DateOnly today);
 }
 
 /// <summary>A prefecture city: the sum of its institutions, and their rankings. Key: city division code.</summary>
@@ -83,6 +91,13 @@ public interface ICityGrain : IGrainWithStringKey
     /// <summary>The latest aggregate of each institution of the city and the log position it reflects, by institution id, for detection.</summary>
     [Alias("GetInstitutionReports"), AlwaysInterleave]
     Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports();
+
+    /// <summary>
+    /// What detection reads of each institution the city holds a report of, computed from that report for
+    /// <paramref name="today"/>; each carries the report's position, so detection can tell which lag the log.
+    /// </summary>
+    [Alias("GetFeatureInputs")]
+    Task<IReadOnlyDictionary<string, FeatureInputs>> GetFeatureInputs(DateOnly today);
 
     /// <summary>The comment topics of the city's 差评 and of each institution's, over 7 and 30 days (staff only).</summary>
     [Alias("GetTopics")]

@@ -389,7 +389,7 @@ public static class Aggregation
     }
 
     /// <summary>Adds one tally's counters to another; also how measures fold tallies into windows.</summary>
-    internal static void AddTally(Tally target, Tally source)
+    public static void AddTally(Tally target, Tally source)
     {
         for (var level = 0; level < target.Levels.Length; level++)
         {

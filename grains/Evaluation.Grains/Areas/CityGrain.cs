@@ -1,7 +1,9 @@
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Measures;
+using Evaluation.Grains.Detection;
 using Evaluation.Grains.Registry;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +26,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     private readonly RecentValue<AreaBreakdowns> breakdowns = new(time, timing.ViewLifetime);
     private readonly RecentValues<string, AreaBreakdowns> countyBreakdowns = new(time, timing.ViewLifetime);
     private readonly RecentValue<CityTopics> topics = new(time, timing.ViewLifetime);
+    private readonly FeatureInputsCache featureInputs = new();
     private long version;
     private bool unreported = true;
 
@@ -63,6 +66,10 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
     public Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports() =>
         Task.FromResult<IReadOnlyDictionary<string, PositionedAggregate>>(
             institutions.Total.Members.ToDictionary(m => m.Key, m => new PositionedAggregate(m.Value, institutions.PositionOf(m.Key))));
+
+    public Task<IReadOnlyDictionary<string, FeatureInputs>> GetFeatureInputs(DateOnly today) =>
+        Task.FromResult<IReadOnlyDictionary<string, FeatureInputs>>(institutions.Total.Members.ToDictionary(
+            m => m.Key, m => featureInputs.Get(m.Key, m.Value, institutions.PositionOf(m.Key), today)));
 
     public Task<AreaMeasures> GetMeasures() => measures.GetAsync(ComputeMeasuresAsync);
 

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Grains;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Measures;
+using Evaluation.Detection;
 using Evaluation.Domain.Measures;
 using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
@@ -91,12 +93,22 @@ public sealed class InstitutionGrain(
 
     public async Task<PositionedAggregate> GetAggregateAt(long position)
     {
+        await CatchUpToAsync(position);
+        return new PositionedAggregate(Aggregate, Position);
+    }
+
+    public async Task<FeatureInputs> GetFeatureInputsAt(long position, DateOnly today)
+    {
+        await CatchUpToAsync(position);
+        return FeatureBuilder.Inputs(Aggregate, today, Position);
+    }
+
+    private async Task CatchUpToAsync(long position)
+    {
         if (Position < position)
         {
             await CatchUpAsync(CancellationToken.None);
         }
-
-        return new PositionedAggregate(Aggregate, Position);
     }
 
     public async Task<AreaMeasures> GetMeasures()

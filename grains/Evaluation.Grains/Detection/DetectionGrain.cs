@@ -16,9 +16,9 @@ namespace Evaluation.Grains.Detection;
 
 /// <summary>
 /// Runs detection over every institution on a timer and on demand, keeps the alerts, and wakes live listeners.
-/// It reads institutions' aggregates from their cities (which already hold them) rather than waking thousands of
-/// institution grains or re-reading the log, and only the few institutions whose city lags the log's acknowledged
-/// positions from themselves, so a run sees a consistent cut. Each run also sweeps overdue follow-ups, reads overdue audits and
+/// It reads institutions' feature inputs from their cities (which compute them from the aggregates they already hold)
+/// rather than waking thousands of institution grains or re-reading the log, and only the few institutions whose city
+/// lags the log's acknowledged positions from themselves, so a run sees a consistent cut. Each run also sweeps overdue follow-ups, reads overdue audits and
 /// compares the cities' 差评 handling, so those alerts share the list, the stream and the hysteresis. Rules live in
 /// <see cref="Detector"/>, <see cref="CaseSignals"/>, <see cref="HandlingComparison"/> and <see cref="AlertBook"/>.
 /// </summary>
@@ -35,6 +35,7 @@ public sealed class DetectionGrain(
 {
     public const int MaxPageSize = 100;
     private const int AuditPageSize = 500;
+    private const int BehindAtOnce = 256;
     private const string KeepAliveReminder = "detection";
     private AlertBook book = null!;
     private SatisfactionModel? model;
@@ -108,10 +109,10 @@ public sealed class DetectionGrain(
     private async Task<DetectionRunResult> RunAsync(bool retrain)
     {
         var current = await registry.GetAsync();
-        var aggregates = await ReadCutAsync(current.Institutions.Select(i => i.CityCode).Distinct());
-        var now = time.GetUtcNow();
         var today = AreaClock.Today(time);
-        var rows = DetectionPass.Features(current, aggregates, today);
+        var inputs = await ReadCutAsync(current.Institutions.Select(i => i.CityCode).Distinct(), today);
+        var now = time.GetUtcNow();
+        var rows = DetectionPass.Features(current, inputs, today);
         var (caseSignals, judged) = await CaseSignalsAsync(HandlingComparison.ByCity(rows));
         if (retrain || model is null || now - model.TrainedAt >= timing.RetrainPeriod)
         {
@@ -120,7 +121,7 @@ public sealed class DetectionGrain(
 
         var (outcome, changes) = DetectionPass.Run(
             new Detector(timing.Settings, current.ServiceItems), book, rows, model, now, caseSignals, judged,
-            signal => TopicLines.Annotate(signal, aggregates, today));
+            signal => TopicLines.Annotate(signal, inputs));
         await alerts.WriteStateAsync();
         if (changes.Raised.Count > 0)
         {
@@ -136,11 +137,12 @@ public sealed class DetectionGrain(
     }
 
     /// <summary>
-    /// Every institution's aggregate as of the log's acknowledged positions at the start of the run (<see cref="FeatureCut"/>):
-    /// from its city where the city holds it, from the institution where the city lags. Without the log's positions
-    /// (the log unavailable) the cities' reports are used as they stand.
+    /// Every institution's feature inputs as of the log's acknowledged positions at the start of the run
+    /// (<see cref="FeatureCut"/>): from its city, computed from the report it holds, where that report is at the cut;
+    /// from the institution where the city lags. Without the log's positions (the log unavailable) the cities'
+    /// reports are used as they stand. Inputs, not aggregates: kilobytes per institution instead of up to megabytes.
     /// </summary>
-    private async Task<Dictionary<string, AggregateData>> ReadCutAsync(IEnumerable<string> cities)
+    private async Task<Dictionary<string, FeatureInputs>> ReadCutAsync(IEnumerable<string> cities, DateOnly today)
     {
         IReadOnlyDictionary<string, long> acknowledged;
         try
@@ -153,23 +155,27 @@ public sealed class DetectionGrain(
             acknowledged = new Dictionary<string, long>();
         }
 
-        var held = new Dictionary<string, PositionedAggregate>();
-        foreach (var report in await Task.WhenAll(cities.Select(c => GrainFactory.GetGrain<ICityGrain>(c).GetInstitutionReports())))
+        var held = new Dictionary<string, FeatureInputs>();
+        foreach (var report in await Task.WhenAll(cities.Select(c => GrainFactory.GetGrain<ICityGrain>(c).GetFeatureInputs(today))))
         {
-            foreach (var (id, aggregate) in report)
+            foreach (var (id, inputs) in report)
             {
-                held[id] = aggregate;
+                held[id] = inputs;
             }
         }
 
-        var behind = FeatureCut.Behind(held, acknowledged);
-        var pulled = await Task.WhenAll(behind.Select(async b => (b.Key, await GrainFactory.GetGrain<IInstitutionGrain>(b.Key).GetAggregateAt(b.Value))));
-        foreach (var (id, report) in pulled)
+        // Many lag only after a burst of ingest or a city's restart; a bounded number at a time keeps such a run
+        // from flooding the log with thousands of reads at once.
+        foreach (var batch in FeatureCut.Behind(held, acknowledged).Chunk(BehindAtOnce))
         {
-            held[id] = report;
+            foreach (var (id, inputs) in await Task.WhenAll(batch.Select(async b =>
+                (b.Key, await GrainFactory.GetGrain<IInstitutionGrain>(b.Key).GetFeatureInputsAt(b.Value, today)))))
+            {
+                held[id] = inputs;
+            }
         }
 
-        return held.ToDictionary(h => h.Key, h => h.Value.Aggregate);
+        return held;
     }
 
     /// <summary>

@@ -52,7 +52,8 @@ public sealed class ConsistentCutTests(PostgresDatabase database) : IClassFixtur
         $"{alert.Id} {alert.InstitutionId} {alert.Reason} {alert.ServiceItem} {alert.Channel} {alert.Severity}: "
         + string.Join("; ", alert.Explanation.Select(e => e.Text));
 
-    private static EvaluationInput Rating(string id, Institution institution, bool bad, DateTimeOffset occurredAt) => new(
+    /// <summary>A rating of the institution's first item and channel: a 差评 (level 1) or a 好评 (level 5).</summary>
+    internal static EvaluationInput Rating(string id, Institution institution, bool bad, DateTimeOffset occurredAt) => new(
         id,
         institution.Id,
         institution.Services[0],
