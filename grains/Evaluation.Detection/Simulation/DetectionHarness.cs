@@ -99,11 +99,10 @@ public static class DetectionHarness
     }
 
     /// <summary>Runs every seed in turn (each its own simulation) and reports each.</summary>
-    public static IReadOnlyList<HarnessReport> RunSeeds(
-        InstitutionRegistry registry, IEnumerable<int> seeds, HarnessOptions options, Action<int, HarnessReport>? done = null, DetectionSettings? settings = null) =>
+    public static IReadOnlyList<HarnessReport> RunSeeds(InstitutionRegistry registry, IEnumerable<int> seeds, HarnessOptions options, Action<int, HarnessReport>? done = null) =>
         [.. seeds.Select(seed =>
         {
-            var report = Run(registry, options with { Seed = seed }, settings);
+            var report = Run(registry, options with { Seed = seed });
             done?.Invoke(seed, report);
             return report;
         })];
