@@ -120,7 +120,7 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
             var margin = window == FeatureWindow.Days7 ? settings.WeekBadRateMargin : settings.BadRateMargin;
             var threshold = Math.Max(median, peers.PooledBadRate(row, window) ?? 0) + margin;
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);
-            if (counts.Bad >= settings.MinBad && ExactBinomial.Beyond(counts.Bad, counts.Ratings, settings.Z, threshold))
+            if (counts.Bad >= settings.MinBad && lower > threshold)
             {
                 raise = true;
                 trigger ??= window;
@@ -230,7 +230,7 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);
 
             // A day or three of a small institution is a handful of ratings, tested every run: the exact bound confirms.
-            if (counts.Bad >= settings.MinDropBad && ExactBinomial.Beyond(counts.Bad, counts.Ratings, settings.Z, threshold))
+            if (counts.Bad >= settings.MinDropBad && lower > threshold && ExactBinomial.Lower(counts.Bad, counts.Ratings, settings.Z) > threshold)
             {
                 raise = true;
                 excess = Math.Max(excess, lower - threshold);

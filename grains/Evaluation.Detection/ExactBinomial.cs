@@ -10,13 +10,6 @@ public static class ExactBinomial
 {
     private const int Iterations = 40;
 
-    /// <summary>
-    /// Whether a rate's lower bound lies beyond <paramref name="threshold"/> by Wilson's bound and, where that says
-    /// yes, by the exact one too (the exact one is the slower, so it only confirms).
-    /// </summary>
-    public static bool Beyond(long events, long trials, double z, double threshold) =>
-        Wilson.Lower(events, trials, z) > threshold && Lower(events, trials, z) > threshold;
-
     /// <param name="z">The normal quantile of the one-sided confidence (3.29 ≈ 99.95 %).</param>
     public static double Lower(long events, long trials, double z)
     {

@@ -110,7 +110,7 @@ public sealed class PartComparison(DetectionSettings settings, ServiceItemCatalo
             var margin = window == FeatureWindow.Days7 ? settings.PartMargin * 1.5 : settings.PartMargin;
             var threshold = Math.Max(Math.Max(peer.Median, peer.Pooled), restRate) + margin;
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);
-            var raisedHere = counts.Bad >= minBad && ExactBinomial.Beyond(counts.Bad, counts.Ratings, settings.Z, threshold);
+            var raisedHere = counts.Bad >= minBad && lower > threshold;
             var heldHere = counts.BadRate > threshold - (margin / 2);
             if (raisedHere || (heldHere && line is null))
             {

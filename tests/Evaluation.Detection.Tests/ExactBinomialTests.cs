@@ -26,14 +26,4 @@ public sealed class ExactBinomialTests
         Assert.Equal(0.0005, ExactBinomial.UpperNormalTail(3.29), 4);
         Assert.Equal(0.5, ExactBinomial.UpperNormalTail(0), 6);
     }
-
-    [Fact]
-    public void A_rate_is_beyond_a_threshold_only_when_both_bounds_say_so()
-    {
-        Assert.True(Wilson.Lower(5, 7, 3.29) > 0.15);
-        Assert.False(ExactBinomial.Beyond(5, 7, 3.29, 0.15));
-        Assert.True(ExactBinomial.Beyond(5, 7, 3.29, 0.10));
-        Assert.True(ExactBinomial.Beyond(60, 100, 3.29, 0.4));
-        Assert.False(ExactBinomial.Beyond(60, 100, 3.29, 0.5));
-    }
 }
