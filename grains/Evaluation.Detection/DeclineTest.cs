@@ -9,23 +9,16 @@ namespace Evaluation.Detection;
 /// Finds a 差评率 that has started to climb, within days: a <see cref="BernoulliCusum"/> over the last
 /// <see cref="FeatureWindows.DailyDays"/> days against the subject's own earlier rate (shrunk toward its peers', so
 /// a short history leans on them). Each day's expected rate rises with what its peers (outside its city) saw that
-/// day against their own earlier rate, by the larger of the ratio and the difference, so a dip everyone shares adds
-/// nothing; public holidays, when volume and the mix of services change, and days all peers were far worse, are left
-/// out altogether.
+/// day against their own earlier rate (<see cref="SharedMovement"/>), so a seasonal rush or a public holiday, when
+/// volume and the mix of services change for everyone, is explained away while the institution's own rise on those
+/// days still counts.
 /// </summary>
 public sealed class DeclineTest(DetectionSettings settings, WorkingCalendar calendar)
 {
-    /// <summary>Peers' rate this many times their earlier one makes a day a shared disturbance, left out like a holiday.</summary>
-    private const double SharedDisturbance = 1.5;
-
-    /// <summary>Fewest institutions of a city declining at once for the city to decline.</summary>
-    private const int MinCityDeclining = 3;
-
-    /// <summary>A decline signal per institution that shows one, and per city most of whose institutions do.</summary>
+    /// <summary>A decline signal per institution that shows one.</summary>
     public IReadOnlyList<Signal> Judge(IReadOnlyList<InstitutionFeatures> rows, PeerStatistics peers, DateOnly today, IReadOnlyDictionary<string, double> anomaly)
     {
         var signals = new List<Signal>();
-        var declining = new HashSet<string>();
         foreach (var row in rows)
         {
             if (Test(DailySeries.Of(row), peers.PooledDaily(row), today) is not { } o)
@@ -33,72 +26,27 @@ public sealed class DeclineTest(DetectionSettings settings, WorkingCalendar cale
                 continue;
             }
 
-            declining.Add(row.Institution.Id);
             signals.Add(new Signal(row, AlertReason.Decline, o.Raise, o.Hold, o.Severity, anomaly.GetValueOrDefault(row.Institution.Id),
                 [Line(o, peers.Median(row, Measure.BadRate, FeatureWindow.Days7))]));
         }
 
-        signals.AddRange(Cities(rows, declining));
         return signals;
-    }
-
-    /// <summary>
-    /// A city declines when most of its institutions do at once, each at least as far as holding an alert: a
-    /// city-wide cause, found sooner than any one institution's evidence alone would raise. Two or three failing
-    /// institutions of a larger city are their own alerts, not the city's. Subject: the city code.
-    /// </summary>
-    private IEnumerable<Signal> Cities(IReadOnlyList<InstitutionFeatures> rows, HashSet<string> declining)
-    {
-        foreach (var city in rows.GroupBy(r => r.Institution.CityCode).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var count = city.Count();
-            var down = city.Count(r => declining.Contains(r.Institution.Id));
-            var raise = down >= MinCityDeclining && down * 2 >= count;
-            if (!raise && !(down >= MinCityDeclining - 1 && down * 3 >= count))
-            {
-                continue;
-            }
-
-            var series = DailySeries.Sum(city);
-            var week = series.LastDays(7);
-            var line = new ExplanationLine("decliningInstitutions", down, null, FeatureWindows.Name(FeatureWindow.Days7),
-                $"本市 {count} 家机构中 {down} 家差评率持续上升；全市近7天差评率 {Explanations.Percent(week.BadRate ?? 0)}，此前 {Explanations.Percent(series.Earlier.BadRate ?? 0)}");
-            yield return new Signal(city.Key, city.Key, AlertReason.Decline, raise, true, down * 4 >= count * 3 ? AlertSeverity.High : AlertSeverity.Medium, 0, [line]);
-        }
     }
 
     private Outcome? Test(DailySeries own, DailySeries peers, DateOnly today)
     {
         var (shift, threshold) = (settings.DeclineShift, settings.DeclineThreshold);
-        // The earlier rate is itself an estimate: one standard error above it, so a past that was good by chance
-        // does not make an ordinary week look like a decline.
         var peerBefore = peers.Earlier.BadRate ?? 0;
         var weight = own.Earlier.Ratings + settings.DeclinePriorRatings;
-        var estimate = (own.Earlier.Bad + (settings.DeclinePriorRatings * peerBefore)) / weight;
-        var expected = estimate + Math.Sqrt(estimate * (1 - estimate) / weight);
+        var expected = SharedMovement.Cautious((own.Earlier.Bad + (settings.DeclinePriorRatings * peerBefore)) / weight, weight);
         var cusum = new BernoulliCusum(shift);
         for (var age = own.Daily.Length - 1; age >= 0; age--)
         {
-            if (calendar.IsHoliday(LocalDate.FromDateOnly(today.AddDays(-age))))
+            var holiday = calendar.IsHoliday(LocalDate.FromDateOnly(today.AddDays(-age)));
+            if (SharedMovement.Expected(expected, RateStream.Bad, peers.Daily[age], peerBefore, holiday) is { } expectedToday)
             {
-                continue;
+                cusum.Add(own.Daily[age].Bad, own.Daily[age].Ratings, expectedToday);
             }
-
-            var day = peers.Daily[age];
-            var expectedToday = expected;
-            if (day.Ratings >= PeerStatistics.MinDailyRatings && peerBefore > 0 && day.BadRate > peerBefore)
-            {
-                var peerToday = day.BadRate!.Value;
-                if (peerToday >= SharedDisturbance * peerBefore)
-                {
-                    // A day everyone was much worse (a seasonal rush) says nothing about this subject in particular.
-                    continue;
-                }
-
-                expectedToday = Math.Max(expected * peerToday / peerBefore, expected + peerToday - peerBefore);
-            }
-
-            cusum.Add(own.Daily[age].Bad, own.Daily[age].Ratings, expectedToday);
         }
 
         var week = own.LastDays(7);

@@ -24,6 +24,9 @@ namespace Evaluation.Detection;
 /// (and counts the institution towards its city's decline).</param>
 /// <param name="DeclinePriorRatings">Ratings' worth of the peers' rate mixed into an institution's own earlier rate,
 /// so a short history is judged mostly against its peers.</param>
+/// <param name="CityDeclineShift">The rise (rate points of 差评 and of late completions) a city's pooled decline
+/// test is tuned to find fastest: smaller than an institution's, since a city's pool tells smaller rises apart.</param>
+/// <param name="CityDeclineThreshold">The cumulative log-likelihood ratio that raises a city's decline; half of it holds one.</param>
 /// <param name="PartMargin">How far above the same part's peer median, and the rest of its own institution or city,
 /// a service item's or channel's 30-day 差评率 lower bound must lie (half as far again over 7 days).</param>
 /// <param name="MinPartBad">Fewest 差评 on one service item or channel before it can flag anything.</param>
@@ -50,6 +53,8 @@ public sealed record DetectionSettings(
     double DeclineShift = 0.08,
     double DeclineThreshold = 6,
     double DeclinePriorRatings = 50,
+    double CityDeclineShift = 0.04,
+    double CityDeclineThreshold = 7,
     double PartMargin = 0.10,
     int MinPartBad = 5,
     double SlowRatio = 1.8,

@@ -39,6 +39,7 @@ public sealed record DetectionOutcome(IReadOnlyList<Signal> Signals, IReadOnlyDi
 public sealed class Detector(DetectionSettings settings, ServiceItemCatalog catalog)
 {
     private readonly DeclineTest decline = new(settings, WorkingCalendar.Default);
+    private readonly CityDeclineTest cityDecline = new(settings, WorkingCalendar.Default);
     private readonly PartComparison parts = new(settings, catalog);
     private readonly HandlingPace pace = new(settings, catalog);
 
@@ -77,6 +78,7 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
         }
 
         signals.AddRange(Superseded(decline.Judge(rows, peers, today, anomaly), signals));
+        signals.AddRange(cityDecline.Judge(rows, today));
         signals.AddRange(parts.Institutions(rows, anomaly));
         signals.AddRange(parts.Cities(rows));
         signals.AddRange(pace.Judge(rows, peers, anomaly));
@@ -198,7 +200,8 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
 
     /// <summary>
     /// The last day or three against the institution's own 28 days before. The peers' change over the same days
-    /// scales the baseline, so a dip the whole peer group (or province) shares is not this institution's drop.
+    /// moves the baseline (<see cref="SharedMovement.Scaled"/>), so a dip the whole peer group (or province) shares is
+    /// not this institution's drop.
     /// </summary>
     private Signal? SuddenDrop(InstitutionFeatures row, PeerStatistics peers, double anomaly)
     {
@@ -223,10 +226,11 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
 
             var peerNow = peers.PooledBadRate(row, window, trimmed: true) ?? 0;
             var peerBefore = peers.PooledBadRate(row, FeatureWindow.Baseline, trimmed: true) ?? 0;
-            var shared = peerBefore > 0 ? Math.Max(1, peerNow / peerBefore) : 1;
-            var threshold = Math.Min(0.9, (Math.Max(own, 0.02) * shared) + settings.DropMargin);
+            var threshold = Math.Min(0.9, SharedMovement.Scaled(Math.Max(own, 0.02), peerNow, peerBefore) + settings.DropMargin);
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);
-            if (counts.Bad >= settings.MinDropBad && lower > threshold)
+
+            // A day or three of a small institution is a handful of ratings, tested every run: the exact bound confirms.
+            if (counts.Bad >= settings.MinDropBad && lower > threshold && ExactBinomial.Lower(counts.Bad, counts.Ratings, settings.Z) > threshold)
             {
                 raise = true;
                 excess = Math.Max(excess, lower - threshold);

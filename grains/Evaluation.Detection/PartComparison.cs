@@ -49,14 +49,15 @@ public sealed class PartComparison(DetectionSettings settings, ServiceItemCatalo
     }
 
     /// <summary>
-    /// Each city's service items against the same item in the other cities and the city's other items. The city's
-    /// institution with the most 差评 on the item is left out, so one failing institution (its own alert) does not
-    /// make a city-wide one; subject: the city code.
+    /// Each city's service items against the same item in the other cities and the other items of the same
+    /// institutions. The city's institution with the most 差评 on the item is left out, so one failing institution
+    /// (its own alert) does not make a city-wide one, and the yardstick is the rest of what the institutions doing the
+    /// item do, so another institution bad at everything (its own alert too) does not make its items look failing;
+    /// subject: the city code.
     /// </summary>
     public IReadOnlyList<Signal> Cities(IReadOnlyList<InstitutionFeatures> rows)
     {
         var cities = rows.GroupBy(r => r.Institution.CityCode).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var totals = cities.ToDictionary(g => g.Key, g => g.Aggregate(default(PartCounts), (sum, r) => sum + Whole(r)));
         var itemTotals = cities.ToDictionary(g => g.Key, g => ItemSums(g));
         var signals = new List<Signal>();
         foreach (var city in cities)
@@ -69,9 +70,9 @@ public sealed class PartComparison(DetectionSettings settings, ServiceItemCatalo
                     continue;
                 }
 
-                var worst = holders.MaxBy(r => r.Parts.Items[code].Days30.Bad)!;
-                var counts = itemTotals[city.Key][code] - worst.Parts.Items[code];
-                var whole = totals[city.Key] - Whole(worst);
+                var kept = holders.OrderByDescending(r => r.Parts.Items[code].Days30.Bad).Skip(1).ToList();
+                var counts = kept.Aggregate(default(PartCounts), (sum, r) => sum + r.Parts.Items[code]);
+                var whole = kept.Aggregate(default(PartCounts), (sum, r) => sum + Whole(r));
                 var peers = PartPeers<string>.Summarize(itemTotals.Where(c => c.Key != city.Key && c.Value.ContainsKey(code)).Select(c => c.Value[code]));
                 if (Judge(counts, whole, peers, ItemLabel(code), "本市其他事项", "其他地市该事项中位数", CityMinBadFactor * settings.MinPartBad) is { } j)
                 {

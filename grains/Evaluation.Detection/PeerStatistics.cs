@@ -95,6 +95,10 @@ public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
     }
 
     public WindowCounts LastDays(int days) => Daily.Take(days).Aggregate(default(WindowCounts), (a, b) => a + b);
+
+    /// <summary>What is left of a sum once one of its parts is taken out.</summary>
+    public static DailySeries operator -(DailySeries whole, DailySeries part) =>
+        new([.. whole.Daily.Zip(part.Daily, (w, p) => w - p)], whole.Earlier - part.Earlier);
 }
 
 /// <summary>Median and spread of one measure in one window across a peer group.</summary>
@@ -142,7 +146,8 @@ public sealed class PeerStatistics
 
     /// <summary>
     /// The pooled 差评率 of the peers in a window (all their ratings together). <paramref name="trimmed"/> leaves out
-    /// the worst tenth, for measuring a change the whole group shares without one or two busy problem members.
+    /// the tenth worst over the last 7 days, for measuring a change the whole group shares without one or two busy
+    /// problem members.
     /// </summary>
     public double? PooledBadRate(InstitutionFeatures row, FeatureWindow window, bool trimmed = false)
     {
@@ -214,7 +219,9 @@ public sealed class PeerStatistics
             {
                 sum = default;
                 var skip = trimmed ? (int)Math.Ceiling(members.Count * 0.1) : 0;
-                foreach (var row in members.OrderByDescending(r => r[window].BadRate ?? 0).Skip(skip))
+                // Ranked by the last 7 days whatever the window: ranked by one day, the tenth left out of a group of
+                // small members would be every member with a 差评 that day, and a shared bad day would look good.
+                foreach (var row in members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip(skip))
                 {
                     sum += row[window];
                 }

@@ -52,4 +52,22 @@ public sealed class BernoulliCusumTests
         Assert.Equal(before, plain.Statistic);
         Assert.True(expectedWorse.Statistic < plain.Statistic);
     }
+
+    [Fact]
+    public void Streams_of_one_day_add_their_ratios_before_the_floor_at_zero()
+    {
+        var cusum = new BernoulliCusum(0.04);
+        var bad = cusum.Ratio(events: 0, trials: 100, expected: 0.05);
+        var late = cusum.Ratio(events: 15, trials: 100, expected: 0.05);
+        var apart = new BernoulliCusum(0.04);
+
+        cusum.AddDay(bad + late);
+        apart.AddDay(bad);
+        apart.AddDay(late);
+
+        Assert.True(bad < 0 && late > -bad, $"{bad} {late}");
+        Assert.Equal(bad + late, cusum.Statistic, 9);
+        Assert.Equal(late, apart.Statistic, 9);
+        Assert.Equal(0, cusum.Ratio(3, 0, 0.05));
+    }
 }

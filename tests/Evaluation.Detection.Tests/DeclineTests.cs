@@ -28,46 +28,59 @@ public sealed class DeclineTests
     }
 
     [Fact]
-    public void Days_every_peer_was_far_worse_and_public_holidays_add_nothing()
+    public void A_rush_or_a_holiday_everyone_shares_is_explained_away_but_a_member_worse_than_its_peers_on_it_is_not()
     {
         // The whole peer group: three bad days a week ago (a seasonal rush).
         var rush = DetectorTests.Peers((_, traffic) => traffic.Ratings(age: 7, total: 20, bad: 8).Ratings(age: 8, total: 20, bad: 8).Ratings(age: 9, total: 20, bad: 8));
 
-        // One member: three bad days on the Dragon Boat Festival holiday (2026-06-19..21, ages 9..11).
-        var holiday = DetectorTests.Peers((index, traffic) => index == 0
-            ? traffic.Ratings(age: 9, total: 20, bad: 8).Ratings(age: 10, total: 20, bad: 8).Ratings(age: 11, total: 20, bad: 8)
-            : traffic);
+        // The Dragon Boat Festival (2026-06-19..21, ages 9..11): everyone twice as many 差评 as usual (a harder mix).
+        int[] festival = [9, 10, 11];
+        var holiday = DetectorTests.Peers((_, traffic) => festival.Aggregate(traffic, (t, age) => t.Ratings(age, total: 20, bad: 3)));
 
-        // The same three days on working days are a decline.
+        // One member far worse than the rest on the same holiday: its own change counts.
+        var worseOnHoliday = DetectorTests.Peers((index, traffic) =>
+            festival.Aggregate(traffic, (t, age) => t.Ratings(age, total: 20, bad: index == 0 ? 14 : 3)));
+
+        // The same bad days on working days, the peers as usual, are a decline.
         var working = DetectorTests.Peers((index, traffic) => index == 0
             ? traffic.Ratings(age: 12, total: 20, bad: 8).Ratings(age: 13, total: 20, bad: 8).Ratings(age: 14, total: 20, bad: 8)
             : traffic);
 
         Assert.DoesNotContain(Detector.Score(rush, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline);
         Assert.DoesNotContain(Detector.Score(holiday, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline);
+        var raised = Assert.Single(Detector.Score(worseOnHoliday, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline && s.Raise);
+        Assert.Equal(worseOnHoliday[0].Institution.Id, raised.InstitutionId);
         Assert.Contains(Detector.Score(working, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline && s.Raise);
     }
 
     [Fact]
-    public void A_city_declines_when_most_of_its_institutions_do_but_not_for_one_failing_member()
+    public void A_city_declines_when_its_institutions_together_rise_against_the_other_cities_but_not_for_one_failing_member()
     {
         var city = Traffic.Registry.Institutions.GroupBy(i => i.CityCode).First(g => g.Count() >= 6).ToList();
         var others = Traffic.Registry.Institutions.Where(i => i.CityCode != city[0].CityCode).ToList();
-        int[] lastWeek = [5, 5, 4, 4, 3, 3, 2];
 
-        List<InstitutionFeatures> Rows(int declining) =>
+        // Each of the city's institutions a little worse over the last week: 2 差评 of 20 a day instead of 1, and 3
+        // late of 20 completions instead of 1. Too little for any one of them to raise a decline.
+        Traffic Slipping() => new Traffic().Daily(days: 90, ratings: 20, bad: 1, services: 20, late: 1).Daily(days: 7, ratings: 20, bad: 3, services: 20, late: 5);
+
+        List<InstitutionFeatures> Rows(Func<int, Traffic> cityTraffic, Func<Traffic> elsewhere) =>
         [
-            .. city.Select((institution, index) => (index < declining ? Climbing(lastWeek) : Steady()).Features(institution)),
-            .. others.Select(institution => Steady().Features(institution)),
+            .. city.Select((institution, index) => cityTraffic(index).Features(institution)),
+            .. others.Select(institution => elsewhere().Features(institution)),
         ];
 
-        var all = Detector.Score(Rows(city.Count), null, Traffic.Today).Signals;
-        var one = Detector.Score(Rows(1), null, Traffic.Today).Signals;
+        var slipping = Detector.Score(Rows(_ => Slipping(), Steady), null, Traffic.Today).Signals;
+        var everywhere = Detector.Score(Rows(_ => Slipping(), Slipping), null, Traffic.Today).Signals;
+        var one = Detector.Score(Rows(index => index == 0 ? Climbing([5, 5, 4, 4, 3, 3, 2]) : Steady(), Steady), null, Traffic.Today).Signals;
 
-        var signal = Assert.Single(all, s => s.Reason == AlertReason.Decline && s.InstitutionId == city[0].CityCode);
+        var signal = Assert.Single(slipping, s => s.Reason == AlertReason.Decline && s.InstitutionId == city[0].CityCode);
         Assert.True(signal.Raise);
         Assert.Equal(city[0].CityCode, signal.CityCode);
-        Assert.StartsWith($"本市 {city.Count} 家机构中 {city.Count} 家差评率持续上升", signal.Explanation[0].Text);
+        Assert.DoesNotContain(slipping, s => s.Reason == AlertReason.Decline && s.Raise && s.InstitutionId != city[0].CityCode);
+        Assert.Equal(["badRate", "onTimeRate"], signal.Explanation.Select(l => l.Measure));
+        Assert.Matches($@"^全市近7天差评率 10\.0%，此前 \d\.\d%；本市 {city.Count} 家机构中 {city.Count} 家差评率高于此前（累计和 \d+\.\d，阈值 \d\.\d）$", signal.Explanation[0].Text);
+        Assert.Matches(@"^全市近7天按时办结率 85\.0%，此前 9\d\.\d%$", signal.Explanation[1].Text);
+        Assert.DoesNotContain(everywhere, s => s.Reason == AlertReason.Decline);
         Assert.DoesNotContain(one, s => s.InstitutionId == city[0].CityCode);
         Assert.Contains(one, s => s.Reason == AlertReason.Decline && s.InstitutionId == city[0].Id && s.Raise);
     }

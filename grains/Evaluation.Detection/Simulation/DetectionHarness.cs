@@ -161,6 +161,7 @@ public static class DetectionHarness
         private readonly Dictionary<string, (int Day, AlertReason Reason)> firstAlert = [];
         private readonly HashSet<string> falseSubjects = [];
         private readonly HashSet<string> holidaySubjects = [];
+        private readonly HashSet<string> dipSubjects = [];
         private readonly HashSet<string> itemsNamed = [];
         private readonly Dictionary<AlertReason, int> falseReasons = [];
         private readonly List<(int, AlertView)> falseList = [];
@@ -174,6 +175,7 @@ public static class DetectionHarness
                 if (city.Count == 0)
                 {
                     False(day, alert);
+                    Unplanted(day, alert);
                 }
 
                 city.ForEach(c => firstAlert.TryAdd(c.InstitutionId, (day, alert.Reason)));
@@ -195,15 +197,22 @@ public static class DetectionHarness
             False(day, alert);
             if (planted is null)
             {
-                if (plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays))
-                {
-                    dipAlerts++;
-                }
+                Unplanted(day, alert);
+            }
+        }
 
-                if (Enumerable.Range(0, HolidayAfterDays + 1).Any(back => Holidays.IsHoliday(LocalDate.FromDateOnly(TrafficSimulation.DateOf(day - back)))))
-                {
-                    holidaySubjects.Add(alert.InstitutionId);
-                }
+        /// <summary>An alert on a subject nothing was planted on (an institution, or a city other than the degrading one), counted against the dip and the holidays when it falls in or just after them.</summary>
+        private void Unplanted(int day, AlertView alert)
+        {
+            if (plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays))
+            {
+                dipAlerts++;
+                dipSubjects.Add(alert.InstitutionId);
+            }
+
+            if (Enumerable.Range(0, HolidayAfterDays + 1).Any(back => Holidays.IsHoliday(LocalDate.FromDateOnly(TrafficSimulation.DateOf(day - back)))))
+            {
+                holidaySubjects.Add(alert.InstitutionId);
             }
         }
 
@@ -223,7 +232,8 @@ public static class DetectionHarness
 
             var negatives = registry.Institutions.Where(i => !plan.Cases.ContainsKey(i.Id)).Select(i => i.Id).ToList();
             var outages = plan.Cases.Values.Where(c => c.Kind == ScenarioKind.SourceOutage).ToList();
-            kinds.Add(new KindQuality(ScenarioKind.SeasonalDip, negatives.Count, 0, negatives.Count(falseSubjects.Contains), null, Positive: false));
+            kinds.Add(new KindQuality(ScenarioKind.Unplanted, negatives.Count, 0, negatives.Count(falseSubjects.Contains), null, Positive: false));
+            kinds.Add(new KindQuality(ScenarioKind.SeasonalDip, negatives.Count, 0, dipSubjects.Count, null, Positive: false));
             kinds.Add(new KindQuality(ScenarioKind.HolidayWeeks, negatives.Count, 0, holidaySubjects.Count, null, Positive: false));
             kinds.Add(new KindQuality(ScenarioKind.SourceOutage, outages.Count, 0, outages.Count(c => falseSubjects.Contains(c.InstitutionId)), null, Positive: false));
 

@@ -4,8 +4,8 @@ using Evaluation.Domain.Registry;
 namespace Evaluation.Detection.Simulation;
 
 /// <summary>
-/// The kinds of planted cases. <see cref="SeasonalDip"/>, <see cref="HolidayWeeks"/> and <see cref="SourceOutage"/>
-/// are the ones that must raise nothing.
+/// The kinds of planted cases. <see cref="SeasonalDip"/>, <see cref="HolidayWeeks"/>, <see cref="SourceOutage"/> and
+/// <see cref="Unplanted"/> are the ones that must raise nothing.
 /// </summary>
 public enum ScenarioKind
 {
@@ -41,6 +41,9 @@ public enum ScenarioKind
     /// day): a week of it holds too few ratings to tell a 10-point rise from chance, so it is measured apart.
     /// </summary>
     GradualDeclineSmall = 12,
+
+    /// <summary>The institutions never planted: any alert on one of them, at any time, is false.</summary>
+    Unplanted = 13,
 }
 
 /// <summary>

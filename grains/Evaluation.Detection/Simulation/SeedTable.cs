@@ -50,6 +50,7 @@ public static class SeedTable
         ScenarioKind.NewInstitution => "new-institution",
         ScenarioKind.SourceOutage => "source-outage (neg.)",
         ScenarioKind.HolidayWeeks => "holiday-weeks (neg.)",
+        ScenarioKind.Unplanted => "unplanted (neg.)",
         _ => "seasonal-dip (neg.)",
     };
 
