@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Xunit;
 
@@ -14,7 +12,7 @@ public sealed class PrivatePostgres : IAsyncLifetime
 {
     private const string Binaries = "/usr/lib/postgresql/15/bin";
     private readonly string directory = Path.Combine(Path.GetTempPath(), $"eval-pg-{Guid.NewGuid():N}");
-    private readonly int port = FreePort();
+    private readonly int port = LoopbackPorts.Free();
 
     /// <summary>Superuser connection to the server's default database; give it to <see cref="PostgresDatabase"/>.</summary>
     public string Server => $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5;Command Timeout=15";
@@ -62,10 +60,4 @@ public sealed class PrivatePostgres : IAsyncLifetime
     private static Task AsPostgresAsync(string tool, params string[] args) =>
         Commands.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(Binaries, tool), .. args]);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Evaluation.IntegrationTests.Infrastructure;
@@ -26,7 +24,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <param name="targets">Job name → <c>host:port</c> targets serving <c>/metrics</c>.</param>
     public static async Task<PrometheusServer> StartAsync(IReadOnlyDictionary<string, string[]> targets)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var directory = Directory.CreateTempSubdirectory("evaluation-prometheus-").FullName;
         var jobs = string.Concat(targets.Select(t => $"""
               - job_name: {t.Key}
@@ -82,12 +80,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MimeKit;
 
 namespace Evaluation.IntegrationTests.Infrastructure;
@@ -25,7 +23,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     public static async Task<SmtpReceiver> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var directory = Directory.CreateTempSubdirectory("evaluation-smtp-").FullName;
         var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "smtp_receiver.py");
         var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture), directory])
@@ -66,10 +64,4 @@ public sealed class SmtpReceiver : IAsyncDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -19,7 +19,7 @@ public sealed class ObservabilityTests(RunningSystem system) : IClassFixture<Run
     [Fact]
     public async Task Prometheus_scrapes_an_API_host_and_reads_back_the_ratings_acknowledged_to_a_source()
     {
-        var metricsPort = PrometheusServer.FreePort();
+        var metricsPort = LoopbackPorts.Free();
         var api = system.CreateApi(new Dictionary<string, string>
         {
             ["Evaluation:Telemetry:PrometheusPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

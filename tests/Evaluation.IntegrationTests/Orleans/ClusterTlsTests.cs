@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Evaluation.Contracts.Hosting;
 using Evaluation.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,13 +19,13 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
     private readonly TestCertificates certificates = new();
     private readonly List<IHost> silos = [];
-    private readonly int[] gatewayPorts = [FreePort(), FreePort()];
+    private readonly int[] gatewayPorts = [LoopbackPorts.Free(), LoopbackPorts.Free()];
 
     public async ValueTask InitializeAsync()
     {
-        var primary = new IPEndPoint(IPAddress.Loopback, FreePort());
+        var primary = new IPEndPoint(IPAddress.Loopback, LoopbackPorts.Free());
         silos.Add(await StartSiloAsync(primary.Port, gatewayPorts[0], primary, certificates.Issue("silo-1")));
-        silos.Add(await StartSiloAsync(FreePort(), gatewayPorts[1], primary, certificates.Issue("silo-2")));
+        silos.Add(await StartSiloAsync(LoopbackPorts.Free(), gatewayPorts[1], primary, certificates.Issue("silo-2")));
     }
 
     [Fact]
@@ -103,12 +102,6 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         return host;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
