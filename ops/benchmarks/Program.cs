@@ -178,8 +178,8 @@ async Task FreshnessFiguresAsync(SystemUnderTest system, double backgroundRate)
 async Task ReadsAsync(SystemUnderTest system)
 {
     // A first short load warms the reader's connections and the server's hot paths, so they do not inflate the baseline.
-    await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live", Shared.Reader), 8, TimeSpan.FromSeconds(3));
-    var trivial = await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live", Shared.Reader), 8, phase);
+    await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live"), 8, TimeSpan.FromSeconds(3));
+    var trivial = await Timing.LoadAsync(() => Get(system.ApiUrl, "health/live"), 8, phase);
     // Public answers and pages are cached in the API host for as long as their freshness goal allows (PublicCaching:
     // institution 0.5 s, areas 1 s); a query string seen once bypasses that cache, which shows what a read costs when
     // it has to go to the grains.
@@ -201,7 +201,7 @@ async Task ReadsAsync(SystemUnderTest system)
     };
     foreach (var read in reads)
     {
-        var load = await Timing.LoadAsync(() => Get(system.ApiUrl, read.Path(), Shared.Reader), 8, phase);
+        var load = await Timing.LoadAsync(() => Get(system.ApiUrl, read.Path()), 8, phase);
         var ratio = load.Latencies.Percentile(0.99) / trivial.Latencies.Percentile(0.99);
         // What the public is served is the cached answer; the uncached rows show the cost of the one grain call a
         // miss makes, once per key and lifetime, and carry no goal of their own.
@@ -265,9 +265,9 @@ void StateFigures(SystemUnderTest system)
     figures.Add(new("the same institution's aggregate on the heap (KiB)", $"{heap / 1024.0:0}", "", "", "", null));
 }
 
-static async Task Get(Uri api, string path, HttpClient? client = null)
+static async Task Get(Uri api, string path)
 {
-    using var response = await (client ?? Shared.Client).GetAsync(new Uri(api, path));
+    using var response = await Shared.Reader.GetAsync(new Uri(api, path));
     response.EnsureSuccessStatusCode();
 }
 
