@@ -19,7 +19,7 @@ var daysOption = new Option<int>("--days")
     CustomParser = result => int.TryParse(result.Tokens[0].Value, out var d) && d is >= 30 and <= 365 ? d : Refuse<int>(result, "--days takes 30..365"),
 };
 var noModelOption = new Option<bool>("--no-model") { Description = "rules only, without the ML.NET satisfaction regression (for comparison)" };
-var verboseOption = new Option<bool>("--verbose") { Description = "also list every false alert with its explanation" };
+var verboseOption = new Option<bool>("--verbose") { Description = "also list every false alert with its explanation (with --seeds: those during or after the dip or a holiday)" };
 var benchmarkOption = new Option<int?>("--benchmark")
 {
     Description = "time one scoring pass over a registry scaled to N institutions (default 10000)",
@@ -75,8 +75,19 @@ if (benchmark is { } size)
 if (seeds is not null)
 {
     var reports = DetectionHarness.RunSeeds(registry, seeds, new HarnessOptions(Days: days, UseModel: useModel), (s, r) =>
+    {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seed {s,3}: precision {r.Precision:0.00} recall {r.Recall:0.00} ({r.TruePositives}/{r.Positives} found, {r.FalsePositives} false); false reasons: {string.Join(", ", r.FalseReasons.Select(f => $"{f.Key}={f.Value}"))}")));
+            $"seed {s,3}: precision {r.Precision:0.00} recall {r.Recall:0.00} ({r.TruePositives}/{r.Positives} found, {r.FalsePositives} false); false reasons: {string.Join(", ", r.FalseReasons.Select(f => $"{f.Key}={f.Value}"))}"));
+        if (verbose)
+        {
+            // Which rule raises the alerts counted against the dip and the holidays, and on whom.
+            foreach (var (day, alert) in r.FalseAlerts.Where(f => DetectionHarness.AfterDip(r.Plan, f.Day) || DetectionHarness.AfterHoliday(f.Day)))
+            {
+                var when = DetectionHarness.AfterDip(r.Plan, day) ? $"dip {day - r.Plan.DipStart:+0;-0}" : "holiday";
+                Console.WriteLine($"  false alert day {day} ({when}): {alert.InstitutionId} {alert.Reason}: " + string.Join("; ", alert.Explanation.Select(e => e.Text)));
+            }
+        }
+    });
     Console.WriteLine();
     Console.WriteLine($"detection harness: seeds {seeds[0]}..{seeds[^1]} ({seeds.Count}), {days} days, {registry.Institutions.Count} institutions, model {(useModel ? "on" : "off")}");
     Console.Write(SeedTable.Format(reports));

@@ -85,6 +85,33 @@ public sealed class DeclineTests
         Assert.Contains(one, s => s.Reason == AlertReason.Decline && s.InstitutionId == city[0].Id && s.Raise);
     }
 
+    [Fact]
+    public void An_ordinary_week_after_a_short_history_good_by_chance_leans_on_the_peers_and_is_not_a_decline()
+    {
+        // 39 days of its own before the last three weeks, 10 ratings a day and 3 差评 in all (0.8 %, where its peers
+        // have 5 %), then 差评 only on the last three days: 1, 2 and 2 of 10 (its last week 7 %, its three weeks 2.4 %).
+        int[] lastDays = [2, 2, 1];
+        var ordinary = DetectorTests.Peers((index, traffic) => index == 0 ? ShortHistory(lastDays) : traffic);
+
+        // The same history, then a week that climbs well above the peers: still a decline.
+        var climbing = DetectorTests.Peers((index, traffic) => index == 0 ? ShortHistory([3, 3, 3, 2, 2, 2, 2]) : traffic);
+
+        Assert.DoesNotContain(Detector.Score(ordinary, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline && s.Raise);
+        Assert.Contains(Detector.Score(climbing, null, Traffic.Today).Signals, s => s.Reason == AlertReason.Decline && s.Raise && s.InstitutionId == climbing[0].Institution.Id);
+    }
+
+    /// <summary>60 days of 10 ratings a day: 差评 on three days of the first 39 (one each), and <paramref name="lastDays"/>[age] on the last days.</summary>
+    private static Traffic ShortHistory(int[] lastDays)
+    {
+        var traffic = new Traffic();
+        for (var age = 0; age < 60; age++)
+        {
+            traffic.Ratings(age, 10, age < lastDays.Length ? lastDays[age] : age is 25 or 40 or 55 ? 1 : 0);
+        }
+
+        return traffic;
+    }
+
     private static Traffic Steady() => new Traffic().Daily(days: 90, ratings: 20, bad: 1);
 
     /// <summary>20 ratings a day, 1 差评 each day except the last ones: <paramref name="lastDays"/>[age] 差评 on the day that many days ago.</summary>

@@ -151,6 +151,13 @@ public static class DetectionHarness
         return new InstitutionRegistry(sample.Divisions, sample.ServiceItems, copies, sample.PilotCountyCodes);
     }
 
+    /// <summary>Whether <paramref name="day"/> lies in the seasonal dip or the week after it, where an alert on an unplanted subject counts against the dip.</summary>
+    public static bool AfterDip(ScenarioPlan plan, int day) => plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays);
+
+    /// <summary>Whether <paramref name="day"/> is a public holiday or within <see cref="HolidayAfterDays"/> after one.</summary>
+    public static bool AfterHoliday(int day) =>
+        Enumerable.Range(0, HolidayAfterDays + 1).Any(back => Holidays.IsHoliday(LocalDate.FromDateOnly(TrafficSimulation.DateOf(day - back))));
+
     internal static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0
         ? null
         : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
@@ -204,13 +211,13 @@ public static class DetectionHarness
         /// <summary>An alert on a subject nothing was planted on (an institution, or a city other than the degrading one), counted against the dip and the holidays when it falls in or just after them.</summary>
         private void Unplanted(int day, AlertView alert)
         {
-            if (plan.InDip(day) || plan.InDip(day - ScenarioPlan.DipDays))
+            if (AfterDip(plan, day))
             {
                 dipAlerts++;
                 dipSubjects.Add(alert.InstitutionId);
             }
 
-            if (Enumerable.Range(0, HolidayAfterDays + 1).Any(back => Holidays.IsHoliday(LocalDate.FromDateOnly(TrafficSimulation.DateOf(day - back)))))
+            if (AfterHoliday(day))
             {
                 holidaySubjects.Add(alert.InstitutionId);
             }
