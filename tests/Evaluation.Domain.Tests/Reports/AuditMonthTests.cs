@@ -45,6 +45,25 @@ public sealed class AuditMonthTests
     }
 
     [Fact]
+    public void An_escalated_case_stays_overdue_while_the_city_goes_on_working_on_it()
+    {
+        var audit = Case(
+            (AuditStep.Opened, AuditState.Opened, Day(10, 1)),
+            (AuditStep.Escalation, AuditState.Opened, Day(10, 20)),
+            (AuditStep.Analysis, AuditState.CityAnalysing, Day(10, 21)),
+            (AuditStep.Rectification, AuditState.Rectifying, Day(10, 22)));
+
+        Assert.Equal(new AuditCounts(1, 0, 1), AuditMonth.Of(audit, October));
+    }
+
+    [Fact]
+    public void Counts_add_up_field_by_field()
+    {
+        Assert.Equal(new AuditCounts(5, 7, 9), AuditMonth.Sum([new(1, 2, 3), AuditMonth.None, new(4, 5, 6)]));
+        Assert.Equal(AuditMonth.None, AuditMonth.Sum([]));
+    }
+
+    [Fact]
     public void A_step_at_the_cut_belongs_to_the_next_month()
     {
         var audit = Case((AuditStep.Opened, AuditState.Opened, October.Cut));

@@ -121,6 +121,19 @@ public sealed class MonthlyReportBuilderTests
         Assert.Equal(["TM-REG", "PAT-FILING"], report.ProblemItems.Select(i => i.ServiceItem));
     }
 
+    [Fact]
+    public void Institutions_with_the_same_shown_score_share_their_rank_as_tied()
+    {
+        var twin = Registry.InstitutionsOf(Guangzhou).Where(i => i.Kind == InstitutionKind.ComprehensiveCentre).ElementAt(3);
+        Rate(twin, October.FirstDay, 5, 25, "PAT-SEARCH");
+
+        var rows = Build(Guangzhou).Rows.ToDictionary(r => r.Id);
+
+        Assert.Equal((1, true), (rows[good.Id].Rank, rows[good.Id].Tied));
+        Assert.Equal((1, true), (rows[twin.Id].Rank, rows[twin.Id].Tied));
+        Assert.Equal((3, false), (rows[bad.Id].Rank, rows[bad.Id].Tied));
+    }
+
     [Theory]
     [InlineData("440103")]
     [InlineData("999999")]

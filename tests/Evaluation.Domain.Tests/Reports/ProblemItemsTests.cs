@@ -31,4 +31,21 @@ public sealed class ProblemItemsTests
     public void Only_the_top_few_are_listed() =>
         Assert.Equal(2, ProblemItems.Rank(
             Enumerable.Range(0, 5).Select(i => ($"i{i}", $"I{i}", new long[] { 1, 0, 0, 0, 1 })), MeasureSettings.Default, top: 2).Count);
+
+    [Fact]
+    public void Items_with_the_same_smoothed_rate_rank_by_more_bad_ratings_then_by_code()
+    {
+        // Every item's 差评率 is the scope's 10 %, so all smooth to exactly 10 %.
+        var items = new (string, string, long[])[]
+        {
+            ("b", "B", [1, 0, 0, 0, 9]),
+            ("a", "A", [0, 1, 0, 0, 9]),
+            ("c", "C", [1, 1, 0, 0, 18]),
+        };
+
+        var ranked = ProblemItems.Rank(items, MeasureSettings.Default);
+
+        Assert.Equal(["c", "a", "b"], ranked.Select(i => i.ServiceItem));
+        Assert.All(ranked, i => Assert.Equal(0.1, i.SmoothedBadRate, 12));
+    }
 }

@@ -24,6 +24,7 @@ public sealed class ReportMonthTests
     [Theory]
     [InlineData("2026-13")]
     [InlineData("2026-00")]
+    [InlineData("1999-12")]
     [InlineData("2026-1")]
     [InlineData("26-10")]
     [InlineData("2026/10")]
@@ -31,6 +32,15 @@ public sealed class ReportMonthTests
     [InlineData("")]
     [InlineData(null)]
     public void Anything_but_yyyy_MM_is_not_a_month(string? text) => Assert.False(ReportMonth.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("2000-01", 2000, 1)]
+    [InlineData("2026-12", 2026, 12)]
+    public void The_first_month_of_2000_and_every_month_of_a_year_are_months(string text, int year, int number)
+    {
+        Assert.True(ReportMonth.TryParse(text, out var month));
+        Assert.Equal(new ReportMonth(year, number), month);
+    }
 
     [Fact]
     public void A_report_is_final_only_once_the_month_has_ended_and_settled()
