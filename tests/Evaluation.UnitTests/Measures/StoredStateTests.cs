@@ -42,11 +42,11 @@ public sealed class StoredStateTests
         Assert.All(stored.Aggregate.Tallies.Keys, key => Assert.True(key.Day >= MeasureSettings.Default.FirstDailyDay(Today)));
         var asOf = DateTimeOffset.UnixEpoch;
         Assert.Equal(
-            MonthFoldTests.Json(MeasureCalculator.Compute(unfolded, asOf, Today, null, MeasureSettings.Default)),
-            MonthFoldTests.Json(MeasureCalculator.Compute(stored.Aggregate, asOf, Today, null, MeasureSettings.Default)));
+            MeasureJson.Of(MeasureCalculator.Compute(unfolded, asOf, Today, null, MeasureSettings.Default)),
+            MeasureJson.Of(MeasureCalculator.Compute(stored.Aggregate, asOf, Today, null, MeasureSettings.Default)));
         Assert.Equal(
-            MonthFoldTests.Json(MeasureCalculator.Breakdowns(unfolded, asOf, Today, null, MeasureSettings.Default, code => code)),
-            MonthFoldTests.Json(MeasureCalculator.Breakdowns(stored.Aggregate, asOf, Today, null, MeasureSettings.Default, code => code)));
+            MeasureJson.Of(MeasureCalculator.Breakdowns(unfolded, asOf, Today, null, MeasureSettings.Default, code => code)),
+            MeasureJson.Of(MeasureCalculator.Breakdowns(stored.Aggregate, asOf, Today, null, MeasureSettings.Default, code => code)));
         Assert.Empty(Aggregation.Differences(unfolded, stored.Aggregate));
 
         // Stored again, the folded state comes back as it is.
