@@ -123,44 +123,28 @@ public static class BatchParser
         return (items, count);
     }
 
-    public static ParsedItem<EvaluationInput> Evaluation(ref Utf8JsonReader reader, int index)
-    {
-        var item = new ItemReader(EvaluationSchema, index);
-        if (!item.Read(ref reader))
-        {
-            return item.NotAnObject<EvaluationInput>();
-        }
-
-        var contact = item.Has("contact") ? new Contact(item.String("contact.name"), item.String("contact.phone")) : null;
-        return item.Result(new EvaluationInput(
-            item.String("id"),
-            item.String("institutionId"),
-            item.String("serviceItem"),
-            item.String("channel"),
+    public static ParsedItem<EvaluationInput> Evaluation(ref Utf8JsonReader reader, int index) =>
+        Parse(ref reader, EvaluationSchema, index, item => new EvaluationInput(
+            item.String("id"), item.String("institutionId"), item.String("serviceItem"), item.String("channel"),
             item.Value<int?>("level"),
             item.Value<IReadOnlyList<string>>("tags"),
             item.String("comment"),
             item.Value<bool?>("realName") ?? false,
-            contact,
+            item.Has("contact") ? new Contact(item.String("contact.name"), item.String("contact.phone")) : null,
             item.Value<DateTimeOffset?>("occurredAt"),
             item.String("serviceRecordId")));
-    }
 
-    public static ParsedItem<ServiceRecordInput> ServiceRecord(ref Utf8JsonReader reader, int index)
-    {
-        var item = new ItemReader(ServiceRecordSchema, index);
-        if (!item.Read(ref reader))
-        {
-            return item.NotAnObject<ServiceRecordInput>();
-        }
-
-        return item.Result(new ServiceRecordInput(
-            item.String("id"),
-            item.String("institutionId"),
-            item.String("serviceItem"),
-            item.String("channel"),
+    public static ParsedItem<ServiceRecordInput> ServiceRecord(ref Utf8JsonReader reader, int index) =>
+        Parse(ref reader, ServiceRecordSchema, index, item => new ServiceRecordInput(
+            item.String("id"), item.String("institutionId"), item.String("serviceItem"), item.String("channel"),
             item.Value<DateTimeOffset?>("acceptedAt"),
             item.Value<DateTimeOffset?>("completedAt")));
+
+    private static ParsedItem<T> Parse<T>(ref Utf8JsonReader reader, ItemSchema schema, int index, Func<ItemReader, T> build)
+        where T : class
+    {
+        var item = new ItemReader(schema, index);
+        return item.Read(ref reader) ? item.Result(build(item)) : item.NotAnObject<T>();
     }
 
     private enum FieldKind
