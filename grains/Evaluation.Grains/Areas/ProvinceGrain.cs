@@ -3,6 +3,7 @@ using Evaluation.Contracts.Measures;
 using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Measures;
 using Evaluation.Grains.Registry;
+using Microsoft.Extensions.Logging;
 
 namespace Evaluation.Grains.Areas;
 
@@ -22,9 +23,14 @@ public sealed class ProvinceGrain(
     [PersistentState("province", GrainStorage.Checkpoints)] IPersistentState<ProvinceSettings> settings,
     RegistryCache registry,
     AreaTiming timing,
-    TimeProvider time) : Grain, IProvinceGrain
+    TimeProvider time,
+    ILogger<ProvinceGrain> logger) : Grain, IProvinceGrain
 {
     public const string Key = "440000";
+
+    // A city that does not answer (its silo just died: the call fails only after the response timeout) must not hold
+    // up the province's readers: after this long they get the sums the province holds, and the answers count when they come.
+    private static readonly TimeSpan RefreshPatience = TimeSpan.FromSeconds(1);
 
     private readonly AreaTotal<string> cities = new();
     private readonly Dictionary<string, IReadOnlyDictionary<InstitutionKind, long[]>> recentLevels = [];
@@ -130,14 +136,18 @@ public sealed class ProvinceGrain(
     /// Brings the cities' sums up to date unless that was done within the lifetime; concurrent readers (some calls
     /// interleave) share one round of questions, so an older answer never overwrites a newer one.
     /// </summary>
-    private Task RefreshAsync()
+    private async Task RefreshAsync()
     {
         if (refreshing is null && time.GetUtcNow() - refreshedAt >= timing.CityRollupLifetime)
         {
             refreshing = RefreshCitiesAsync();
         }
 
-        return refreshing ?? Task.CompletedTask;
+        if (refreshing is { } round)
+        {
+            // Before any city has answered there is nothing to show instead, so the first round is awaited whole.
+            await (stamps.Count == 0 ? round : Task.WhenAny(round, Task.Delay(RefreshPatience)));
+        }
     }
 
     private async Task RefreshCitiesAsync()
@@ -146,20 +156,37 @@ public sealed class ProvinceGrain(
         {
             var startedAt = time.GetUtcNow();
             var codes = (await registry.GetAsync()).Divisions.Cities.Select(c => c.Code).ToList();
-            var rollups = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ICityGrain>(code).GetRollupIfChanged(stamps.GetValueOrDefault(code))));
+            var answers = await Task.WhenAll(codes.Select(AskAsync));
             for (var i = 0; i < codes.Count; i++)
             {
-                if (rollups[i] is { } rollup)
+                if (answers[i].Rollup is { } rollup)
                 {
                     Accept(codes[i], rollup);
                 }
             }
 
-            refreshedAt = startedAt;
+            // A city that did not answer is asked again by the next read.
+            if (answers.All(a => a.Answered))
+            {
+                refreshedAt = startedAt;
+            }
         }
         finally
         {
             refreshing = null;
+        }
+    }
+
+    private async Task<(bool Answered, CityRollup? Rollup)> AskAsync(string cityCode)
+    {
+        try
+        {
+            return (true, await GrainFactory.GetGrain<ICityGrain>(cityCode).GetRollupIfChanged(stamps.GetValueOrDefault(cityCode)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "City {City} did not give the province its sum; the province keeps the last one", cityCode);
+            return (false, null);
         }
     }
 
