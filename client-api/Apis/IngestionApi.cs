@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using Evaluation.ClientApi.Application;
 using Evaluation.ClientApi.Json;
@@ -40,7 +41,7 @@ public static class IngestionApi
 
     private static async Task<Ok<BatchResult>> IngestAsync<T>(
         HttpContext http,
-        Func<JsonElement, int, ParsedItem<T>> parse,
+        ItemParser<T> parse,
         SourceIdentity source,
         Func<SourceIdentity, IReadOnlyList<T>, Task<IReadOnlyList<ItemResult>>> ingest)
         where T : class
@@ -57,69 +58,78 @@ public static class IngestionApi
             size.MaxRequestBodySize = MaxBodyBytes;
         }
 
-        JsonDocument document;
+        ParsedBatch<T> batch;
+        var body = http.Request.BodyReader;
+        ReadResult read;
         try
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = 16 }, http.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            throw Refusal.Malformed("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+            // The whole body, then one pass over its bytes: the server's limit above stops a body that is too large.
+            while (!(read = await body.ReadAsync(http.RequestAborted)).IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw tooLarge;
         }
 
-        using (document)
+        try
         {
-            var (items, problem) = BatchParser.ReadBatch(document);
-            if (problem is not null)
-            {
-                throw Refusal.Malformed("Not a batch", problem);
-            }
-
-            var results = new ItemResult[items.GetArrayLength()];
-            var readable = new List<T>();
-            var readableIndex = new List<int>();
-            var index = 0;
-            foreach (var element in items.EnumerateArray())
-            {
-                var parsed = parse(element, index);
-                if (parsed.Item is { } item)
-                {
-                    readable.Add(item);
-                    readableIndex.Add(index);
-                }
-                else
-                {
-                    results[index] = new ItemResult(parsed.Id, ItemStatus.Rejected, parsed.Errors);
-                }
-
-                index++;
-            }
-
-            if (readable.Count > 0)
-            {
-                IReadOnlyList<ItemResult> answers;
-                try
-                {
-                    answers = await ingest(source, readable);
-                }
-                catch (LogUnavailableException ex)
-                {
-                    throw Refusal.Unavailable(
-                        "Temporarily unavailable", ex.Message + " Send the same batch again; items already stored count once.", Extensions.TransientFaults.RetryAfter());
-                }
-
-                for (var i = 0; i < answers.Count; i++)
-                {
-                    results[readableIndex[i]] = answers[i] with { Errors = answers[i].Errors.Select(e => Renumber(e, i, readableIndex[i])).ToList() };
-                }
-            }
-
-            return TypedResults.Ok(BatchResult.From(results));
+            batch = BatchParser.Read(read.Buffer, parse);
         }
+        catch (JsonException ex)
+        {
+            throw Refusal.Malformed("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+        }
+        finally
+        {
+            body.AdvanceTo(read.Buffer.End);
+        }
+
+        if (batch.Problem is { } problem)
+        {
+            throw Refusal.Malformed("Not a batch", problem);
+        }
+
+        var results = new ItemResult[batch.Items.Count];
+        var readable = new List<T>();
+        var readableIndex = new List<int>();
+        for (var index = 0; index < batch.Items.Count; index++)
+        {
+            var parsed = batch.Items[index];
+            if (parsed.Item is { } item)
+            {
+                readable.Add(item);
+                readableIndex.Add(index);
+            }
+            else
+            {
+                results[index] = new ItemResult(parsed.Id, ItemStatus.Rejected, parsed.Errors);
+            }
+        }
+
+        if (readable.Count > 0)
+        {
+            IReadOnlyList<ItemResult> answers;
+            try
+            {
+                answers = await ingest(source, readable);
+            }
+            catch (LogUnavailableException ex)
+            {
+                throw Refusal.Unavailable(
+                    "Temporarily unavailable", ex.Message + " Send the same batch again; items already stored count once.", Extensions.TransientFaults.RetryAfter());
+            }
+
+            for (var i = 0; i < answers.Count; i++)
+            {
+                var (answer, at) = (answers[i], readableIndex[i]);
+                results[at] = answer.Errors.Count == 0 || at == i ? answer : answer with { Errors = [.. answer.Errors.Select(e => Renumber(e, i, at))] };
+            }
+        }
+
+        return TypedResults.Ok(BatchResult.From(results));
     }
 
     /// <summary>The silo numbers the items it was sent; a source needs the positions of its own batch.</summary>

@@ -106,15 +106,19 @@ public interface ICityGrain : IGrainWithStringKey
     /// <summary>The city's sum for the province; interleaves for the same reason as the institution's.</summary>
     [Alias("GetRollup"), AlwaysInterleave]
     Task<CityRollup> GetRollup();
+
+    /// <summary>
+    /// The city's sum, or null when it is still the one the province holds (<paramref name="known"/>, from this
+    /// activation of the city): the province asks when it is read, so an unread province costs the cities nothing.
+    /// </summary>
+    [Alias("GetRollupIfChanged"), AlwaysInterleave]
+    Task<CityRollup?> GetRollupIfChanged(CityRollupStamp? known);
 }
 
 /// <summary>The province: the sum of its cities, city rankings, peer priors and plan targets. Key: "440000".</summary>
 [Alias("IProvinceGrain")]
 public interface IProvinceGrain : IGrainWithStringKey
 {
-    [Alias("Report")]
-    Task Report(string cityCode, CityRollup rollup);
-
     [Alias("GetView")]
     Task<ProvinceView> GetView();
 
@@ -217,14 +221,26 @@ public sealed record PositionedAggregate(
     [property: Id(1)] long Position);
 
 /// <summary>
-/// What a city reports upward. <see cref="Version"/> only grows while the city grain lives; a rebuilt city
-/// starts again from its institutions, so the province replaces the city's entry whatever the version.
+/// What a city hands the province. <see cref="Version"/> only grows while the city grain lives; a rebuilt city
+/// starts again from its institutions with a new <see cref="Activation"/>, so the province replaces the city's
+/// entry whatever the version.
 /// </summary>
 [GenerateSerializer, Alias("CityRollup")]
 public sealed record CityRollup(
     [property: Id(0)] long Version,
     [property: Id(1)] AggregateData Aggregate,
-    [property: Id(2)] IReadOnlyDictionary<InstitutionKind, long[]> RecentLevelsByKind);
+    [property: Id(2)] IReadOnlyDictionary<InstitutionKind, long[]> RecentLevelsByKind)
+{
+    [Id(3)] public Guid Activation { get; init; }
+
+    public CityRollupStamp Stamp => new(Activation, Version);
+}
+
+/// <summary>Which sum of a city the province holds: the city's activation and its version there.</summary>
+[GenerateSerializer, Immutable, Alias("CityRollupStamp")]
+public sealed record CityRollupStamp(
+    [property: Id(0)] Guid Activation,
+    [property: Id(1)] long Version);
 
 [GenerateSerializer, Immutable, Alias("CityView")]
 public sealed record CityView(

@@ -8,7 +8,8 @@ public sealed class AreaTiming
 {
     public TimeSpan ReportPeriod { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    public TimeSpan CityReportPeriod { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>How long the province reuses the sums it asked its cities for before it asks again, when read.</summary>
+    public TimeSpan CityRollupLifetime { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
     /// A checkpoint writes the whole aggregate, so it is kept rare: after a crash the institution replays only
