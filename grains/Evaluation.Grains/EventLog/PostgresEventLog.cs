@@ -145,10 +145,14 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         FROM numbered n JOIN logged l USING (institution_id, position);
         """;
 
+    // No ORDER BY: positions are gap-free, so the range says exactly which events come and the caller counts them,
+    // in whatever order. Ordered, a replay depended on the plan: with statistics that did not yet know a bulk of new
+    // rows, the planner sorted a million of them on disk (2.3 s in PostgreSQL instead of 0.7 s).
+    // JIT is off for the read: compiling its expressions cost 0.15-0.2 s of a million-event replay and saved less.
     private const string ReadSql = """
         SELECT position, kind, day, channel, domain, coalesce(level, 0), coalesce(on_time, false),
                coalesce(handling_hours, 0), coalesce(had_open, false), coalesce(verified, false), rated_service_day, service_item, topics
-        FROM event_log WHERE institution_id = $1 AND position > $2 ORDER BY position
+        FROM event_log WHERE institution_id = $1 AND position > $2 AND position <= $3
         """;
 
     // SQLSTATE 23514 with this message: the row's month has no partition (the upkeep has not run, or a backfill
@@ -289,19 +293,30 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
-    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default)
+    public async Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(ReadSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = institutionId });
-        command.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<LoggedEvent>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+
+        // A transaction only so that SET LOCAL ends with it, and the pooled connection goes back as it came.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction))
         {
-            events.Add(Counted(reader, reader.GetInt64(0)));
+            await noJit.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return events;
+        await using var command = new NpgsqlCommand(ReadSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = institutionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
+        command.Parameters.Add(new NpgsqlParameter { Value = upToPosition });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var count = 0L;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            each(Counted(reader, reader.GetInt64(0)));
+            count++;
+        }
+
+        return count;
     }
 
     private const string SentColumns = """
