@@ -191,6 +191,29 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         Assert.True(spread.Count >= 12, $"the events fill {spread.Count} monthly partitions");
     }
 
+    [Fact]
+    public async Task Replay_hands_over_each_event_as_the_append_answered_it()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+        var at = new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8));
+        var opened = new PendingEvent("record:r-1:opened", null, "packed", LoggedEventKind.ServiceOpened, "r-1", "TM-REG", Channel.Online, IpDomain.Trademark, Today, at);
+        var first = await log.AppendAsync([opened], Ct);
+        var second = await log.AppendAsync(
+        [
+            opened with { DedupKey = "record:r-1:completed", OpenKey = opened.DedupKey, Kind = LoggedEventKind.ServiceCompleted, OnTime = true, HandlingHours = 5.25 },
+            Rating("packed", "rating-1", Today.AddDays(-3)) with { Level = 2, Channel = Channel.Hotline, Domain = IpDomain.General, Topics = ["waiting", "fees"] },
+            Rating("packed", "rating-2", Today.AddDays(-40)) with { Level = 5 },
+        ], Ct);
+        var appended = first.Concat(second).Select(o => o.Logged!).ToList();
+
+        var replayed = await ReadAsync(log, "packed", 0, appended.Count);
+        Assert.Equal(appended.Select(e => e with { Topics = null }), replayed.Select(e => e with { Topics = null }));
+        Assert.Equal(appended.Select(e => e.Topics ?? []), replayed.Select(e => e.Topics ?? []));
+        Assert.Contains(replayed, e => e is { Kind: LoggedEventKind.ServiceCompleted, OnTime: true, HadOpen: true, HandlingHours: 5.25 });
+        Assert.Contains(replayed, e => e is { Level: 2, Channel: Channel.Hotline, Domain: IpDomain.General, Topics.Count: 2 });
+    }
+
     /// <summary>The events the log hands over, in position order (it hands them in none).</summary>
     private static async Task<List<LoggedEvent>> ReadAsync(PostgresEventLog log, string institutionId, long afterPosition, long upToPosition)
     {
