@@ -30,6 +30,18 @@ public sealed class UnreportedChanges
         topicKeys.UnionWith(TopicTally.KeysOf(logged));
     }
 
+    /// <summary>
+    /// The tallies that adding <paramref name="applied"/> (events counted apart, <see cref="Aggregation.AddInto"/>)
+    /// changed: every one it holds, a cost per tally instead of per event.
+    /// </summary>
+    public void Changed(AggregateData applied)
+    {
+        keys.UnionWith(applied.Tallies.Keys);
+        itemKeys.UnionWith(applied.ServiceItems.Keys);
+        monthKeys.UnionWith(applied.Months.Keys);
+        topicKeys.UnionWith(applied.Topics.Keys);
+    }
+
     public void Changed(IEnumerable<TallyKey> changed) => keys.UnionWith(changed);
 
     public void Changed(IEnumerable<ServiceItemKey> changed) => itemKeys.UnionWith(changed);

@@ -108,15 +108,19 @@ public sealed class InMemoryEventLog(InMemoryFollowUpStore followUps, TimeProvid
         return new AppendOutcome(logged);
     }
 
-    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default)
+    public Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default)
     {
+        List<LoggedEvent> events;
         lock (gate)
         {
-            IReadOnlyList<LoggedEvent> events = byInstitution.TryGetValue(institutionId, out var log)
-                ? log.Skip((int)afterPosition).ToList()
+            events = byInstitution.TryGetValue(institutionId, out var log)
+                ? log.Skip((int)afterPosition).Take((int)Math.Max(0, upToPosition - afterPosition)).ToList()
                 : [];
-            return Task.FromResult(events);
         }
+
+        // Outside the lock: the caller's work must not hold up appends.
+        events.ForEach(each);
+        return Task.FromResult((long)events.Count);
     }
 
     public Task<IReadOnlyDictionary<string, long>> LastPositionsAsync(CancellationToken cancellationToken = default)

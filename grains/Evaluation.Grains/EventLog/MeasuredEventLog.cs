@@ -25,8 +25,8 @@ public sealed class MeasuredEventLog(IEventLog inner) : IEventLog
         return outcomes;
     }
 
-    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(institutionId, afterPosition, cancellationToken);
+    public Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(institutionId, afterPosition, upToPosition, each, cancellationToken);
 
     public Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default) =>
         inner.LastPositionAsync(institutionId, cancellationToken);

@@ -86,8 +86,13 @@ public interface IEventLog
     /// </summary>
     Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default);
 
-    /// <summary>The events of one institution after a position, in position order.</summary>
-    Task<IReadOnlyList<LoggedEvent>> ReadAsync(string institutionId, long afterPosition, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Hands each event of one institution at a position after <paramref name="afterPosition"/> and up to
+    /// <paramref name="upToPosition"/> to <paramref name="each"/>, one at a time as it is read and in no particular
+    /// order, and answers how many there were. Unordered, so the database needs no sort whatever its plan, and
+    /// streamed, so a million events replayed are never held at once.
+    /// </summary>
+    Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default);
 
     /// <summary>The last position handed out for an institution (0 when it has none).</summary>
     Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default);

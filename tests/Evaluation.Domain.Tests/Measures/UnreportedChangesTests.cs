@@ -152,4 +152,77 @@ public sealed class UnreportedChangesTests
         Check(c => c.Changed([new ServiceItemKey(Day, "TM-REG")]));
         Check(c => c.TopicsChanged([new TopicKey(Day, "fees")]));
     }
+    [Fact]
+    public void Events_counted_apart_and_added_at_once_change_what_applying_them_one_by_one_changes()
+    {
+        // A replay from the log counts its events into an aggregate of their own and adds that (InstitutionGrain); the
+        // member and the delta it reports must be what applying the same events one at a time gives, late events of
+        // folded days and exclusions included.
+        var random = new Random(16);
+        var settings = MeasureSettings.Default;
+        var ratings = new List<LoggedEvent>();
+        var before = Enumerable.Range(0, 200).Select(_ => Events.Random(random, Day, ratings)).ToArray();
+        var replayed = Enumerable.Range(0, 400)
+            .Select(_ => random.Next(4) == 0
+                ? Events.Random(random, Day.AddDays(-random.Next(settings.DailyDays, 352)), ratings)
+                : Events.Random(random, Day, ratings))
+            .ToArray();
+
+        (AggregateData Member, AggregateDelta Delta) Replay(Action<AggregateData, UnreportedChanges> apply)
+        {
+            var member = Events.Aggregate(before);
+            var changes = new UnreportedChanges();
+            AggregateRetention.Compact(member, Day, settings, changes);
+            changes.Acknowledged(before.Length);
+            _ = changes.TakeDelta(member, before.Length);
+            apply(member, changes);
+            return (member, changes.TakeDelta(member, before.Length + replayed.Length)!);
+        }
+
+        var oneByOne = Replay((member, changes) =>
+        {
+            foreach (var e in replayed)
+            {
+                Aggregation.Apply(member, e);
+                changes.Changed(e);
+            }
+        });
+        var atOnce = Replay((member, changes) =>
+        {
+            var read = new AggregateData { FoldedBefore = member.FoldedBefore };
+            foreach (var e in replayed.Reverse())
+            {
+                Aggregation.Apply(read, e);
+            }
+
+            Aggregation.AddInto(member, read);
+            changes.Changed(read);
+        });
+
+        Assert.True(oneByOne.Member.FoldedBefore > DateOnly.MinValue);
+        Assert.NotEmpty(oneByOne.Delta.ChangedMonths);
+        Assert.Empty(Aggregation.Differences(oneByOne.Member, atOnce.Member));
+        Assert.Equal(Keys(oneByOne.Delta.Changed), Keys(atOnce.Delta.Changed));
+        Assert.Equal(Keys(oneByOne.Delta.ChangedItems!), Keys(atOnce.Delta.ChangedItems!));
+        Assert.Equal(Keys(oneByOne.Delta.ChangedMonths), Keys(atOnce.Delta.ChangedMonths));
+
+        // A topic whose count the replayed events leave as it was (a 差评 and its exclusion) is not reported again.
+        var unchanged = Replay((_, _) => { }).Member.Topics;
+        Assert.All(atOnce.Delta.Topics, topic => Assert.Equal(oneByOne.Delta.Topics[topic.Key], topic.Value));
+        Assert.All(oneByOne.Delta.Topics.Where(topic => !atOnce.Delta.Topics.ContainsKey(topic.Key)),
+            topic => Assert.Equal(unchanged.GetValueOrDefault(topic.Key), topic.Value));
+        Assert.Empty(Aggregation.Differences(Reported(oneByOne.Delta), Reported(atOnce.Delta)));
+    }
+
+    /// <summary>The tallies a delta carries, as an aggregate, to compare their values.</summary>
+    private static AggregateData Reported(AggregateDelta delta) => new()
+    {
+        Tallies = new(delta.Changed),
+        ServiceItems = new(delta.ChangedItems!),
+        Months = new(delta.ChangedMonths),
+    };
+
+    private static List<string> Keys<TKey>(IReadOnlyDictionary<TKey, Tally> tallies)
+        where TKey : notnull =>
+        tallies.Keys.Select(key => key.ToString()!).Order(StringComparer.Ordinal).ToList();
 }

@@ -88,7 +88,7 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         Assert.Equal([27L, 28L], outcomes.Select(o => o.Logged!.Position));
         var newSeqs = await StringsAsync(old.ConnectionString, "SELECT seq::text FROM event_log WHERE source_id LIKE 'new-%' ORDER BY seq");
         Assert.Equal(["57", "58"], newSeqs);
-        Assert.Equal(28, (await log.ReadAsync("inst-0", 0, Ct)).Count);
+        Assert.Equal(28, (await ReadAsync(log, "inst-0", 0, 28)).Count);
 
         // Still append-only, through the parent and on a partition directly.
         foreach (var change in new[]
@@ -147,11 +147,11 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         Assert.Equal([1L, 2L], outcomes.Select(o => o.Logged!.Position));
         Assert.All(outcomes, o => Assert.Equal("PAT-SEARCH", o.Logged!.ServiceItem));
         Assert.Equal(["event_log_2035_01"], await StringsAsync(database.ConnectionString, "SELECT to_regclass('event_log_2035_01')::text"));
-        Assert.Equal(2, (await log.ReadAsync("no-month", 0, Ct)).Count);
+        Assert.Equal(2, (await ReadAsync(log, "no-month", 0, 2)).Count);
     }
 
     [Fact]
-    public async Task Replay_reads_an_institution_across_months_in_position_order()
+    public async Task Replay_reads_each_event_of_an_institution_in_a_range_of_positions_across_months()
     {
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var log = new PostgresEventLog(dataSource);
@@ -174,19 +174,53 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
             await log.AppendAsync(events, Ct);
         }
 
-        var all = await log.ReadAsync("replayed", 0, Ct);
+        var all = await ReadAsync(log, "replayed", 0, days.Count);
         Assert.Equal(Enumerable.Range(1, days.Count).Select(p => (long)p), all.Select(e => e.Position));
         Assert.Equal(days, all.Select(e => e.Day));
 
         // The replay carries each event's 事项, for the per-item tallies, as the append's answer did.
         Assert.All(all, e => Assert.Equal("PAT-SEARCH", e.ServiceItem));
 
-        var rest = await log.ReadAsync("replayed", 50, Ct);
-        Assert.Equal(Enumerable.Range(51, days.Count - 50).Select(p => (long)p), rest.Select(e => e.Position));
+        // A range reads exactly its positions, whichever months they are in.
+        var middle = await ReadAsync(log, "replayed", 50, 100);
+        Assert.Equal(Enumerable.Range(51, 50).Select(p => (long)p), middle.Select(e => e.Position));
+        Assert.Empty(await ReadAsync(log, "replayed", days.Count, days.Count + 10));
 
         var spread = await StringsAsync(database.ConnectionString,
             "SELECT DISTINCT tableoid::regclass::text FROM event_log WHERE institution_id = 'replayed'");
         Assert.True(spread.Count >= 12, $"the events fill {spread.Count} monthly partitions");
+    }
+
+    [Fact]
+    public async Task Replay_hands_over_each_event_as_the_append_answered_it()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+        var at = new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8));
+        var opened = new PendingEvent("record:r-1:opened", null, "packed", LoggedEventKind.ServiceOpened, "r-1", "TM-REG", Channel.Online, IpDomain.Trademark, Today, at);
+        var first = await log.AppendAsync([opened], Ct);
+        var second = await log.AppendAsync(
+        [
+            opened with { DedupKey = "record:r-1:completed", OpenKey = opened.DedupKey, Kind = LoggedEventKind.ServiceCompleted, OnTime = true, HandlingHours = 5.25 },
+            Rating("packed", "rating-1", Today.AddDays(-3)) with { Level = 2, Channel = Channel.Hotline, Domain = IpDomain.General, Topics = ["waiting", "fees"] },
+            Rating("packed", "rating-2", Today.AddDays(-40)) with { Level = 5 },
+        ], Ct);
+        var appended = first.Concat(second).Select(o => o.Logged!).ToList();
+
+        var replayed = await ReadAsync(log, "packed", 0, appended.Count);
+        Assert.Equal(appended.Select(e => e with { Topics = null }), replayed.Select(e => e with { Topics = null }));
+        Assert.Equal(appended.Select(e => e.Topics ?? []), replayed.Select(e => e.Topics ?? []));
+        Assert.Contains(replayed, e => e is { Kind: LoggedEventKind.ServiceCompleted, OnTime: true, HadOpen: true, HandlingHours: 5.25 });
+        Assert.Contains(replayed, e => e is { Level: 2, Channel: Channel.Hotline, Domain: IpDomain.General, Topics.Count: 2 });
+    }
+
+    /// <summary>The events the log hands over, in position order (it hands them in none).</summary>
+    private static async Task<List<LoggedEvent>> ReadAsync(PostgresEventLog log, string institutionId, long afterPosition, long upToPosition)
+    {
+        var events = new List<LoggedEvent>();
+        var count = await log.ReadAsync(institutionId, afterPosition, upToPosition, events.Add, Ct);
+        Assert.Equal(events.Count, count);
+        return events.OrderBy(e => e.Position).ToList();
     }
 
     private static PendingEvent Rating(string institutionId, string id, DateOnly day) => new(
