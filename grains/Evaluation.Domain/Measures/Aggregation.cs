@@ -223,6 +223,20 @@ public static class Aggregation
 
     public static AggregateData Clone(AggregateData data) => Sum([data]);
 
+    /// <summary>
+    /// A copy with dictionaries of its own holding the same tallies, so whoever holds it may add and remove tallies
+    /// without touching <paramref name="data"/>; neither may change a tally (see <see cref="TallySharing"/>).
+    /// </summary>
+    public static AggregateData ShallowCopy(AggregateData data) => new()
+    {
+        Tallies = new Dictionary<TallyKey, Tally>(data.Tallies),
+        Backlog = data.Backlog,
+        ServiceItems = new Dictionary<ServiceItemKey, Tally>(data.ServiceItems),
+        Topics = new Dictionary<TopicKey, long>(data.Topics),
+        Months = new Dictionary<MonthKey, Tally>(data.Months),
+        FoldedBefore = data.FoldedBefore,
+    };
+
     /// <summary>Drops the tallies of days before <paramref name="firstKeptDay"/>; returns their keys.</summary>
     public static IReadOnlyList<TallyKey> PruneBefore(AggregateData data, DateOnly firstKeptDay) =>
         PruneDays(data.Tallies, key => key.Day, firstKeptDay);
@@ -473,7 +487,8 @@ public static class Aggregation
         && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
         && FollowUpTally.IsEmpty(tally.FollowUps);
 
-    private static bool SameCounts(Tally a, Tally b) =>
+    /// <summary>Whether two tallies hold exactly the same counts.</summary>
+    public static bool SameCounts(Tally a, Tally b) =>
         a.Opened == b.Opened
         && a.Completed == b.Completed
         && a.CompletedOnTime == b.CompletedOnTime
