@@ -31,6 +31,25 @@ public sealed class TallySharing
         return Aggregation.ShallowCopy(data);
     }
 
+    /// <summary>
+    /// Hands one tally out, in a delta: from now on the owner copies it before changing it, like every other tally
+    /// (the sets of tallies already copied since the last hand-out go, which costs a copy of a few recent ones).
+    /// Copying each changed tally into each delta instead made the city's copy of a replayed institution a second
+    /// full one, since every tally the replay touched goes into the first delta.
+    /// </summary>
+    public Tally HandOut(Tally tally)
+    {
+        if (ownDays.Count + ownItems.Count + ownMonths.Count > 0 || !handedOut)
+        {
+            handedOut = true;
+            ownDays.Clear();
+            ownItems.Clear();
+            ownMonths.Clear();
+        }
+
+        return tally;
+    }
+
     /// <summary>Makes the tallies <see cref="Aggregation.Apply"/> changes for <paramref name="logged"/> the owner's own.</summary>
     public void BeforeApply(AggregateData data, LoggedEvent logged)
     {

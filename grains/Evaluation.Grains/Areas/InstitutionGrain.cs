@@ -221,7 +221,7 @@ public sealed class InstitutionGrain(
         }
 
         var city = GrainFactory.GetGrain<ICityGrain>(institution.CityCode);
-        var delta = unreported.TakeDelta(Aggregate, Position);
+        var delta = unreported.TakeDelta(Aggregate, Position, sharing);
         try
         {
             if (delta is not null && await city.ReportDelta(Id, delta))

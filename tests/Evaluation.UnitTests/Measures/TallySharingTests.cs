@@ -54,9 +54,9 @@ public sealed class TallySharingTests
                 AggregateRetention.Compact(reference, today, Settings, new UnreportedChanges());
             }
 
-            // Whole reports and answers hand the tallies out; deltas carry copies of the changed ones.
+            // Whole reports and answers hand every tally out, deltas the changed ones.
             var position = history.Count;
-            if (random.Next(3) == 0 || unreported.TakeDelta(owner, position) is not { } delta)
+            if (random.Next(3) == 0 || unreported.TakeDelta(owner, position, sharing) is not { } delta)
             {
                 var copy = sharing.HandOut(owner);
                 handedOut.AddRange(copy.Tallies.Values.Concat(copy.ServiceItems.Values).Concat(copy.Months.Values)
@@ -65,6 +65,8 @@ public sealed class TallySharingTests
             }
             else
             {
+                handedOut.AddRange(delta.Changed.Values.Concat(delta.ChangedItems?.Values ?? []).Concat(delta.ChangedMonths.Values)
+                    .Select(tally => (tally, Aggregation.CloneTally(tally))));
                 Assert.True(area.Accept("a", delta));
             }
 
