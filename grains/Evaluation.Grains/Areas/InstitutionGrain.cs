@@ -60,6 +60,10 @@ public sealed class InstitutionGrain(
         // A state stored before days were folded into months, or long ago, is compacted before it is read or sent.
         unsavedChanges |= Compact();
         await CatchUpAsync(cancellationToken);
+
+        // A replay applies every logged event, service items of all 400 days among them: compacted before anything is
+        // handed out, or a city would keep (and the grain hold until its first save) four times the item tallies.
+        unsavedChanges |= Compact();
         this.RegisterGrainTimer(ReportAsync, timing.ReportPeriod, timing.ReportPeriod);
         this.RegisterGrainTimer(SaveAsync, timing.CheckpointPeriod, timing.CheckpointPeriod);
 
