@@ -58,9 +58,13 @@ public interface IInstitutionGrain : IGrainWithStringKey
 [Alias("ICityGrain")]
 public interface ICityGrain : IGrainWithStringKey
 {
-    /// <summary>An institution's whole aggregate as of <paramref name="position"/>; an older one than the city holds is ignored.</summary>
+    /// <summary>
+    /// An institution's whole aggregate as of <paramref name="position"/>; an older one than the city holds is ignored.
+    /// Immutable: the institution hands out a copy whose tallies it never changes again, and the city changes none
+    /// of them either, so a call on the same silo passes the tallies without copying them.
+    /// </summary>
     [Alias("Report")]
-    Task Report(string institutionId, long position, AggregateData aggregate);
+    Task Report(string institutionId, long position, [Immutable] AggregateData aggregate);
 
     /// <summary>
     /// What changed in an institution's aggregate since the report the city holds for it. False when the city
@@ -215,7 +219,12 @@ public sealed record RegistrySnapshot(
     [property: Id(2)] IReadOnlyList<ServiceItem> ServiceItems,
     [property: Id(3)] IReadOnlyList<Institution> Institutions);
 
-[GenerateSerializer, Alias("PositionedAggregate")]
+/// <summary>
+/// An aggregate and the log position it reflects. Immutable: whoever answers with one hands out tallies it never
+/// changes again (see TallySharing), in dictionaries of their own, so a call on the same silo passes it without a copy;
+/// its receiver must not change it either.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PositionedAggregate")]
 public sealed record PositionedAggregate(
     [property: Id(0)] AggregateData Aggregate,
     [property: Id(1)] long Position);

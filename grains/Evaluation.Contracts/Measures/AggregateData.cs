@@ -53,7 +53,10 @@ public sealed class Tally
 
     [Id(4)] public double HandlingHoursSum { get; set; }
 
-    /// <summary>Completed services by handling-time bucket, for p50/p90; null until the first completion.</summary>
+    /// <summary>
+    /// Completed services by handling-time bucket, for p50/p90; null until the first completion. Holds the buckets up
+    /// to the highest one counted (states stored before held all of them): a bucket past its end counts zero.
+    /// </summary>
     [Id(5)] public long[]? HandlingHistogram { get; set; }
 
     /// <summary>The 差评 follow-ups of this tally's ratings and their steps; null until the first 差评.</summary>

@@ -92,7 +92,8 @@ public static class Aggregation
                 }
 
                 tally.HandlingHoursSum += logged.HandlingHours;
-                HistogramOf(tally)[HandlingHistogram.BucketOf(logged.HandlingHours)]++;
+                var bucket = HandlingHistogram.BucketOf(logged.HandlingHours);
+                HistogramOf(tally, bucket + 1)[bucket]++;
                 break;
             default:
                 if (!FollowUpTally.Apply(FollowUpsOf(tally), logged))
@@ -119,7 +120,7 @@ public static class Aggregation
         MainTallyFor(data, new TallyKey(day, logged.Channel, logged.Domain)).RatedServices++;
         if (logged.ServiceItem is { } item)
         {
-            TallyFor(data.ServiceItems, new ServiceItemKey(day, item)).RatedServices++;
+            TallyFor(data.ServiceItems, new ServiceItemKey(day, ItemCode(item))).RatedServices++;
         }
     }
 
@@ -223,6 +224,20 @@ public static class Aggregation
 
     public static AggregateData Clone(AggregateData data) => Sum([data]);
 
+    /// <summary>
+    /// A copy with dictionaries of its own holding the same tallies, so whoever holds it may add and remove tallies
+    /// without touching <paramref name="data"/>; neither may change a tally (see <see cref="TallySharing"/>).
+    /// </summary>
+    public static AggregateData ShallowCopy(AggregateData data) => new()
+    {
+        Tallies = new Dictionary<TallyKey, Tally>(data.Tallies),
+        Backlog = data.Backlog,
+        ServiceItems = new Dictionary<ServiceItemKey, Tally>(data.ServiceItems),
+        Topics = new Dictionary<TopicKey, long>(data.Topics),
+        Months = new Dictionary<MonthKey, Tally>(data.Months),
+        FoldedBefore = data.FoldedBefore,
+    };
+
     /// <summary>Drops the tallies of days before <paramref name="firstKeptDay"/>; returns their keys.</summary>
     public static IReadOnlyList<TallyKey> PruneBefore(AggregateData data, DateOnly firstKeptDay) =>
         PruneDays(data.Tallies, key => key.Day, firstKeptDay);
@@ -274,7 +289,14 @@ public static class Aggregation
 
     /// <summary>The key of the service-item tally <see cref="Apply"/> counts <paramref name="logged"/> in, if it names its item.</summary>
     public static ServiceItemKey? ItemKeyOf(LoggedEvent logged) =>
-        logged.ServiceItem is { } item ? new ServiceItemKey(logged.Day, item) : null;
+        logged.ServiceItem is { } item ? new ServiceItemKey(logged.Day, ItemCode(item)) : null;
+
+    /// <summary>
+    /// One string per service item code however many tallies name it: each event read from the log brings its own
+    /// copy, and an institution's 90 days of item tallies kept one each (a few hundred per institution). The codes
+    /// are the registry's, a bounded set, so the runtime's intern pool holds them.
+    /// </summary>
+    private static string ItemCode(string item) => string.Intern(item);
 
     /// <summary>Every service-item tally <see cref="Apply"/> changes for <paramref name="logged"/>.</summary>
     public static IEnumerable<ServiceItemKey> ItemKeysOf(LoggedEvent logged)
@@ -404,7 +426,7 @@ public static class Aggregation
         target.HandlingHoursSum += source.HandlingHoursSum;
         if (source.HandlingHistogram is { } histogram)
         {
-            var sum = HistogramOf(target);
+            var sum = HistogramOf(target, histogram.Length);
             for (var bucket = 0; bucket < histogram.Length; bucket++)
             {
                 sum[bucket] += histogram[bucket];
@@ -432,7 +454,7 @@ public static class Aggregation
         target.HandlingHoursSum -= source.HandlingHoursSum;
         if (source.HandlingHistogram is { } histogram)
         {
-            var sum = HistogramOf(target);
+            var sum = HistogramOf(target, histogram.Length);
             for (var bucket = 0; bucket < histogram.Length; bucket++)
             {
                 sum[bucket] -= histogram[bucket];
@@ -473,7 +495,8 @@ public static class Aggregation
         && !tally.HandlingHistogram.AsSpan().ContainsAnyExcept(0)
         && FollowUpTally.IsEmpty(tally.FollowUps);
 
-    private static bool SameCounts(Tally a, Tally b) =>
+    /// <summary>Whether two tallies hold exactly the same counts.</summary>
+    public static bool SameCounts(Tally a, Tally b) =>
         a.Opened == b.Opened
         && a.Completed == b.Completed
         && a.CompletedOnTime == b.CompletedOnTime
@@ -481,8 +504,21 @@ public static class Aggregation
         && a.RatedServices == b.RatedServices
         && a.HandlingHoursSum.Equals(b.HandlingHoursSum)
         && a.Levels.AsSpan().SequenceEqual(b.Levels)
-        && a.HandlingHistogram.AsSpan().SequenceEqual(b.HandlingHistogram)
+        && SameBuckets(a.HandlingHistogram, b.HandlingHistogram)
         && FollowUpTally.Same(a.FollowUps, b.FollowUps);
+
+    /// <summary>Whether two histograms count the same, a bucket one of them lacks counting zero.</summary>
+    private static bool SameBuckets(long[]? a, long[]? b)
+    {
+        if ((a ?? []).Length > (b ?? []).Length)
+        {
+            (a, b) = (b, a);
+        }
+
+        var shorter = a.AsSpan();
+        var longer = b.AsSpan();
+        return shorter.SequenceEqual(longer[..shorter.Length]) && !longer[shorter.Length..].ContainsAnyExcept(0);
+    }
 
     internal static Tally TallyFor<TKey>(Dictionary<TKey, Tally> tallies, TKey key)
         where TKey : notnull
@@ -496,8 +532,22 @@ public static class Aggregation
         return tally;
     }
 
-    private static long[] HistogramOf(Tally tally) =>
-        tally.HandlingHistogram ??= new long[HandlingHistogram.BucketCount];
+    /// <summary>
+    /// The tally's histogram with at least <paramref name="buckets"/> buckets. It holds only the buckets up to the
+    /// highest one counted: handling times cluster in the lower half of the 51 buckets, and a full histogram was
+    /// 432 of a day tally's ~650 bytes. Absent buckets count zero wherever histograms are read or compared.
+    /// </summary>
+    private static long[] HistogramOf(Tally tally, int buckets)
+    {
+        var histogram = tally.HandlingHistogram ?? [];
+        if (histogram.Length < buckets)
+        {
+            Array.Resize(ref histogram, buckets);
+            tally.HandlingHistogram = histogram;
+        }
+
+        return histogram;
+    }
 
     private static FollowUpCounts FollowUpsOf(Tally tally) => tally.FollowUps ??= new FollowUpCounts();
 

@@ -52,10 +52,11 @@ public sealed class UnreportedChanges
 
     /// <summary>
     /// The delta from the acknowledged report to <paramref name="current"/> as of <paramref name="position"/>,
-    /// with copies of the changed tallies, since the member goes on changing its own; null when the member must
+    /// with copies of the changed tallies, since the member goes on changing its own, or with the tallies themselves
+    /// when the member copies a tally before it changes it (<paramref name="sharing"/>); null when the member must
     /// report its whole aggregate. Changes from now on count toward the next report.
     /// </summary>
-    public AggregateDelta? TakeDelta(AggregateData current, long position)
+    public AggregateDelta? TakeDelta(AggregateData current, long position, TallySharing? sharing = null)
     {
         if (acknowledged is not { } from)
         {
@@ -64,9 +65,10 @@ public sealed class UnreportedChanges
 
         // A day tally folded into its month, or an event of a folded day, changed that month's tally.
         monthKeys.UnionWith(keys.Where(key => key.Day < current.FoldedBefore).Select(MonthKey.Of));
-        var (changed, removed) = Take(keys, current.Tallies);
-        var (changedItems, removedItems) = Take(itemKeys, current.ServiceItems);
-        var (changedMonths, removedMonths) = Take(monthKeys, current.Months);
+        Func<Tally, Tally> handOut = sharing is null ? Aggregation.CloneTally : sharing.HandOut;
+        var (changed, removed) = Take(keys, current.Tallies, handOut);
+        var (changedItems, removedItems) = Take(itemKeys, current.ServiceItems, handOut);
+        var (changedMonths, removedMonths) = Take(monthKeys, current.Months, handOut);
         var topics = topicKeys.ToDictionary(key => key, key => current.Topics.GetValueOrDefault(key));
         keys = [];
         itemKeys = [];
@@ -81,7 +83,8 @@ public sealed class UnreportedChanges
         };
     }
 
-    private static (Dictionary<TKey, Tally> Changed, List<TKey> Removed) Take<TKey>(HashSet<TKey> keys, Dictionary<TKey, Tally> current)
+    private static (Dictionary<TKey, Tally> Changed, List<TKey> Removed) Take<TKey>(
+        HashSet<TKey> keys, Dictionary<TKey, Tally> current, Func<Tally, Tally> handOut)
         where TKey : notnull
     {
         var changed = new Dictionary<TKey, Tally>();
@@ -90,7 +93,7 @@ public sealed class UnreportedChanges
         {
             if (current.TryGetValue(key, out var tally))
             {
-                changed[key] = Aggregation.CloneTally(tally);
+                changed[key] = handOut(tally);
             }
             else
             {

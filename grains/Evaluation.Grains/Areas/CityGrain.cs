@@ -67,7 +67,7 @@ public sealed class CityGrain(RegistryCache registry, AreaTiming timing, TimePro
 
     public Task<IReadOnlyDictionary<string, PositionedAggregate>> GetInstitutionReports() =>
         Task.FromResult<IReadOnlyDictionary<string, PositionedAggregate>>(
-            institutions.Total.Members.ToDictionary(m => m.Key, m => new PositionedAggregate(m.Value, institutions.PositionOf(m.Key))));
+            institutions.Total.Members.ToDictionary(m => m.Key, m => new PositionedAggregate(Aggregation.ShallowCopy(m.Value), institutions.PositionOf(m.Key))));
 
     public Task<IReadOnlyDictionary<string, FeatureInputs>> GetFeatureInputs(DateOnly today) =>
         Task.FromResult<IReadOnlyDictionary<string, FeatureInputs>>(institutions.Total.Members.ToDictionary(

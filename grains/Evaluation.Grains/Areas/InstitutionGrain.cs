@@ -38,6 +38,7 @@ public sealed class InstitutionGrain(
     private const int MaxWaiting = 10_000;
 
     private readonly UnreportedChanges unreported = new();
+    private readonly TallySharing sharing = new();
     private readonly EventOrder order = new();
     private IGrainTimer? gapTimer;
     private bool unsavedChanges;
@@ -57,8 +58,12 @@ public sealed class InstitutionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A state stored before days were folded into months, or long ago, is compacted before it is read or sent.
-        unsavedChanges |= AggregateRetention.Compact(Aggregate, AreaClock.Today(time), MeasureSettings.Default, unreported);
+        unsavedChanges |= Compact();
         await CatchUpAsync(cancellationToken);
+
+        // A replay applies every logged event, service items of all 400 days among them: compacted before anything is
+        // handed out, or a city would keep (and the grain hold until its first save) four times the item tallies.
+        unsavedChanges |= Compact();
         this.RegisterGrainTimer(ReportAsync, timing.ReportPeriod, timing.ReportPeriod);
         this.RegisterGrainTimer(SaveAsync, timing.CheckpointPeriod, timing.CheckpointPeriod);
 
@@ -89,12 +94,12 @@ public sealed class InstitutionGrain(
         }
     }
 
-    public Task<PositionedAggregate> GetAggregate() => Task.FromResult(new PositionedAggregate(Aggregate, Position));
+    public Task<PositionedAggregate> GetAggregate() => Task.FromResult(new PositionedAggregate(sharing.HandOut(Aggregate), Position));
 
     public async Task<PositionedAggregate> GetAggregateAt(long position)
     {
         await CatchUpToAsync(position);
-        return new PositionedAggregate(Aggregate, Position);
+        return new PositionedAggregate(sharing.HandOut(Aggregate), Position);
     }
 
     public async Task<FeatureInputs> GetFeatureInputsAt(long position, DateOnly today)
@@ -209,6 +214,7 @@ public sealed class InstitutionGrain(
 
     private void ApplyOne(LoggedEvent e)
     {
+        sharing.BeforeApply(Aggregate, e);
         Aggregation.Apply(Aggregate, e);
         checkpoint.State.Position = e.Position;
         unsavedChanges = true;
@@ -240,7 +246,7 @@ public sealed class InstitutionGrain(
         }
 
         var city = GrainFactory.GetGrain<ICityGrain>(institution.CityCode);
-        var delta = unreported.TakeDelta(Aggregate, Position);
+        var delta = unreported.TakeDelta(Aggregate, Position, sharing);
         try
         {
             if (delta is not null && await city.ReportDelta(Id, delta))
@@ -254,9 +260,9 @@ public sealed class InstitutionGrain(
                 unreported.NotTaken(delta);
             }
 
-            // The call copies the aggregate as it is made, so it is the one as of this position.
+            // Handed out as of this position: events applied while the call is on its way change copies of the tallies.
             var position = Position;
-            await city.Report(Id, position, Aggregate);
+            await city.Report(Id, position, sharing.HandOut(Aggregate));
             unreported.Acknowledged(position);
         }
         catch (Exception ex)
@@ -284,8 +290,15 @@ public sealed class InstitutionGrain(
             return;
         }
 
-        AggregateRetention.Compact(Aggregate, AreaClock.Today(time), MeasureSettings.Default, unreported);
+        Compact();
         await checkpoint.WriteStateAsync(cancellationToken);
         unsavedChanges = false;
+    }
+
+    private bool Compact()
+    {
+        var today = AreaClock.Today(time);
+        sharing.BeforeFold(Aggregate, MeasureSettings.Default.FirstDailyDay(today));
+        return AggregateRetention.Compact(Aggregate, today, MeasureSettings.Default, unreported);
     }
 }

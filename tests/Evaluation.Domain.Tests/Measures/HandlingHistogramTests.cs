@@ -1,3 +1,4 @@
+using Evaluation.Contracts.Measures;
 using Evaluation.Domain.Measures;
 using Xunit;
 
@@ -109,5 +110,27 @@ public sealed class HandlingHistogramTests
     {
         Assert.NotNull(actual);
         Assert.InRange(actual.Value, expected / MaxRatio, expected * MaxRatio);
+    }
+
+    [Fact]
+    public void A_tally_holds_buckets_up_to_its_highest_and_adds_to_a_full_stored_one_alike()
+    {
+        var day = new DateOnly(2026, 3, 2);
+        var tally = Events.Aggregate(Events.Completed(day, 0.3), Events.Completed(day, 2)).Tallies.Values.Single();
+
+        Assert.Equal(HandlingHistogram.BucketOf(2) + 1, tally.HandlingHistogram!.Length);
+
+        // A state stored before kept all buckets; sums and comparisons take the missing ones for zero.
+        var stored = new Tally { Completed = 2, CompletedOnTime = 2, HandlingHoursSum = 2.3, HandlingHistogram = new long[HandlingHistogram.BucketCount] };
+        stored.HandlingHistogram[HandlingHistogram.BucketOf(0.3)]++;
+        stored.HandlingHistogram[HandlingHistogram.BucketOf(2)]++;
+        Assert.True(Aggregation.SameCounts(stored, tally));
+        var sum = Aggregation.CloneTally(tally);
+        Aggregation.AddTally(sum, stored);
+        Assert.Equal(HandlingHistogram.BucketCount, sum.HandlingHistogram!.Length);
+        Assert.Equal(
+            HandlingHistogram.Percentile(stored.HandlingHistogram, 0.9),
+            HandlingHistogram.Percentile(tally.HandlingHistogram, 0.9));
+        Assert.Equal(4, sum.HandlingHistogram.Sum());
     }
 }
