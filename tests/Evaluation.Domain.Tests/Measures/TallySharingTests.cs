@@ -3,7 +3,7 @@ using Evaluation.Contracts.Measures;
 using Evaluation.Domain.Measures;
 using Xunit;
 
-namespace Evaluation.UnitTests.Measures;
+namespace Evaluation.Domain.Tests.Measures;
 
 /// <summary>
 /// An institution hands its tallies out without copying them (<see cref="TallySharing"/>): what it handed out must
