@@ -72,7 +72,12 @@ public sealed class AggregationArithmeticTests
     {
         var expected = With(new Tally
         {
-            Opened = 1, Completed = 2, CompletedOnTime = 1, Verified = 1, RatedServices = 3, HandlingHoursSum = 10,
+            Opened = 1,
+            Completed = 2,
+            CompletedOnTime = 1,
+            Verified = 1,
+            RatedServices = 3,
+            HandlingHoursSum = 10,
             FollowUps = new FollowUpCounts { Upheld = 1 },
         });
 

@@ -81,8 +81,17 @@ public sealed class FollowUpTallyTests
         var counts = new FollowUpCounts();
         FollowUpTally.Add(counts, new FollowUpCounts
         {
-            Opened = each, CalledBack = each, CalledBackOnTime = each, CallBackMissed = each, Rectified = each, RectifiedOnTime = each,
-            RectifyMissed = each, Appealed = each, Upheld = each, Dismissed = each, Overdue = each,
+            Opened = each,
+            CalledBack = each,
+            CalledBackOnTime = each,
+            CallBackMissed = each,
+            Rectified = each,
+            RectifiedOnTime = each,
+            RectifyMissed = each,
+            Appealed = each,
+            Upheld = each,
+            Dismissed = each,
+            Overdue = each,
         }, sign: 1);
         return counts;
     }
