@@ -5,7 +5,7 @@ namespace Evaluation.Detection;
 /// over them. Detection measures every subject against peers outside its own city; sorting each city's remainder
 /// again for every city and every part was most of a run's time.
 /// </summary>
-internal sealed class OutsideCity
+public sealed class OutsideCity
 {
     private readonly double[] sorted;
     private readonly string[] cities;
