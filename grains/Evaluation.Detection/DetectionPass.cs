@@ -1,5 +1,6 @@
 using Evaluation.Contracts.Detection;
 using Evaluation.Contracts.Measures;
+using Evaluation.Contracts.Registry;
 using Evaluation.Domain.Calendar;
 using Evaluation.Domain.Registry;
 
@@ -13,7 +14,7 @@ public static class DetectionPass
         InstitutionRegistry registry, IReadOnlyDictionary<string, AggregateData> aggregates, DateOnly today)
     {
         var empty = new AggregateData();
-        return [.. registry.Institutions.Select(i => FeatureBuilder.Build(registry, i, aggregates.GetValueOrDefault(i.Id) ?? empty, today))];
+        return Rows(registry, i => FeatureBuilder.Build(registry, i, aggregates.GetValueOrDefault(i.Id) ?? empty, today));
     }
 
     /// <summary>The rows of every registered institution from the inputs its grains computed (none yet: an empty row).</summary>
@@ -21,7 +22,16 @@ public static class DetectionPass
         InstitutionRegistry registry, IReadOnlyDictionary<string, FeatureInputs> inputs, DateOnly today)
     {
         var empty = FeatureBuilder.Inputs(new AggregateData(), today, 0);
-        return [.. registry.Institutions.Select(i => FeatureBuilder.Build(registry, i, inputs.GetValueOrDefault(i.Id) ?? empty))];
+        return Rows(registry, i => FeatureBuilder.Build(registry, i, inputs.GetValueOrDefault(i.Id) ?? empty));
+    }
+
+    /// <summary>Each row reads only its own institution's data: they are built on every core, in the registry's order.</summary>
+    private static InstitutionFeatures[] Rows(InstitutionRegistry registry, Func<Institution, InstitutionFeatures> build)
+    {
+        var institutions = registry.Institutions;
+        var rows = new InstitutionFeatures[institutions.Count];
+        Parallel.For(0, rows.Length, i => rows[i] = build(institutions[i]));
+        return rows;
     }
 
     /// <param name="caseSignals">Signals from cases and handling (<see cref="CaseSignals"/>, <see cref="HandlingComparison"/>),

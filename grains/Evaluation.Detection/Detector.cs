@@ -61,27 +61,39 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
     ];
 
     /// <param name="today">The Asia/Shanghai day the rows end on (age 0).</param>
+    /// <remarks>
+    /// The tests that need no peer statistics (whose caches fill as they are asked) run beside those that do, on
+    /// another core; every test reads the rows only, and the signals keep one order whichever finishes first.
+    /// </remarks>
     public DetectionOutcome Score(IReadOnlyList<InstitutionFeatures> rows, SatisfactionModel? model, DateOnly today)
     {
         var peers = new PeerStatistics(rows);
         var expected = model?.Predict(rows);
         var signals = new List<Signal>();
         var anomaly = new Dictionary<string, double>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            var score = AnomalyScore(row, peers);
-            anomaly[row.Institution.Id] = score;
-            AddIfAny(signals, LowSatisfaction(row, peers, expected?[i], score));
-            AddIfAny(signals, SlowService(row, peers, score));
-            AddIfAny(signals, SuddenDrop(row, peers, score));
-        }
-
-        signals.AddRange(Superseded(decline.Judge(rows, peers, today, anomaly), signals));
-        signals.AddRange(cityDecline.Judge(rows, today));
-        signals.AddRange(parts.Institutions(rows, anomaly));
-        signals.AddRange(parts.Cities(rows));
-        signals.AddRange(pace.Judge(rows, peers, anomaly));
+        IReadOnlyList<Signal> cityDeclines = [], cityItems = [], partSignals = [], declines = [], paced = [];
+        Parallel.Invoke(
+            () =>
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var row = rows[i];
+                    var score = AnomalyScore(row, peers);
+                    anomaly[row.Institution.Id] = score;
+                    AddIfAny(signals, LowSatisfaction(row, peers, expected?[i], score));
+                    AddIfAny(signals, SlowService(row, peers, score));
+                    AddIfAny(signals, SuddenDrop(row, peers, score));
+                }
+            },
+            () => (cityDeclines, cityItems) = ([.. cityDecline.Judge(rows, today)], parts.Cities(rows)));
+        Parallel.Invoke(
+            () => (declines, paced) = ([.. Superseded(decline.Judge(rows, peers, today, anomaly), signals)], pace.Judge(rows, peers, anomaly)),
+            () => partSignals = parts.Institutions(rows, anomaly));
+        signals.AddRange(declines);
+        signals.AddRange(cityDeclines);
+        signals.AddRange(partSignals);
+        signals.AddRange(cityItems);
+        signals.AddRange(paced);
         return new DetectionOutcome(signals, anomaly, rows.Count);
     }
 

@@ -237,6 +237,7 @@ public static class FeatureBuilder
     /// <summary>
     /// What a row needs of an aggregate on <paramref name="today"/>, summed with the measures' own tally sum in the
     /// aggregate's order, so the row's counters are exactly those of summing the aggregate's tallies one by one.
+    /// Detection reads no handling-time distribution, so the sums leave it out: it is most of a tally's bytes.
     /// </summary>
     public static FeatureInputs Inputs(AggregateData data, DateOnly today, long position) =>
         Counters(data, today, position, TopicMeasures.Summarize(data, today));
@@ -252,7 +253,7 @@ public static class FeatureBuilder
             var age = today.DayNumber - key.Day.DayNumber;
             if (age is >= 0 and < FeatureWindows.LongestDays)
             {
-                Aggregation.AddTally(days[age] ??= new Tally(), tally);
+                Aggregation.AddTally(days[age] ??= new Tally(), tally, histogram: false);
             }
 
             AddPart(channels, key.Channel, age, tally);
@@ -262,12 +263,6 @@ public static class FeatureBuilder
         foreach (var (key, tally) in data.ServiceItems)
         {
             AddPart(items, key.ServiceItem, today.DayNumber - key.Day.DayNumber, tally);
-        }
-
-        // Detection reads no handling-time distribution; without it a day's tally is a third of the bytes.
-        foreach (var tally in days.OfType<Tally>().Concat(channels.Values.Concat(items.Values).SelectMany(p => new[] { p.Days7, p.Days30 })))
-        {
-            tally.HandlingHistogram = null;
         }
 
         return new FeatureInputs(position, today, days, channels, items, data.Backlog, topics);
@@ -289,10 +284,10 @@ public static class FeatureBuilder
 
         if (age < RecentPartDays)
         {
-            Aggregation.AddTally(part.Days7, tally);
+            Aggregation.AddTally(part.Days7, tally, histogram: false);
         }
 
-        Aggregation.AddTally(part.Days30, tally);
+        Aggregation.AddTally(part.Days30, tally, histogram: false);
     }
 
     private static PartCounts PartOf(PartTallies part) => new(WindowCounts.Of(part.Days7), WindowCounts.Of(part.Days30));

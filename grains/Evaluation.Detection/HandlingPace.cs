@@ -142,25 +142,50 @@ public sealed class HandlingPace(DetectionSettings settings, ServiceItemCatalog 
 
     private static string Hours(double hours) => hours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Each item's mean handling hours per institution (with enough completions), for medians outside a city.</summary>
+    /// <summary>
+    /// Each item's mean handling hours per institution (with enough completions), for medians outside a city; indexed
+    /// and sorted by item once (<see cref="OutsideCity"/>), so a median is one pass over the item's holders.
+    /// </summary>
     private sealed class ItemHours(IReadOnlyList<InstitutionFeatures> rows, FeatureWindow window)
     {
         private readonly Dictionary<(string, string), double?> cache = [];
+        private Dictionary<string, OutsideCity>? holders;
 
         public double? Median(string code, string city)
         {
             if (!cache.TryGetValue((code, city), out var median))
             {
-                var values = rows
-                    .Where(r => r.Institution.CityCode != city && r.Parts.Items.TryGetValue(code, out var c) && c[window].Completed >= Measures.MinSampleForMedian)
-                    .Select(r => r.Parts.Items[code][window].MeanHandlingHours!.Value)
-                    .Order()
-                    .ToList();
-                median = values.Count >= PeerStatistics.MinPeers ? PeerStatistics.MedianOfSorted(values) : null;
+                holders ??= Index();
+                median = holders.TryGetValue(code, out var hours) && hours.Count(city) >= PeerStatistics.MinPeers ? hours.Median(city) : null;
                 cache[(code, city)] = median;
             }
 
             return median;
+        }
+
+        private Dictionary<string, OutsideCity> Index()
+        {
+            var byCode = new Dictionary<string, List<(string, double)>>(StringComparer.Ordinal);
+            foreach (var row in rows)
+            {
+                foreach (var (code, counts) in row.Parts.Items)
+                {
+                    if (counts[window].Completed < Measures.MinSampleForMedian)
+                    {
+                        continue;
+                    }
+
+                    if (!byCode.TryGetValue(code, out var values))
+                    {
+                        values = [];
+                        byCode[code] = values;
+                    }
+
+                    values.Add((row.Institution.CityCode, counts[window].MeanHandlingHours!.Value));
+                }
+            }
+
+            return byCode.ToDictionary(c => c.Key, c => new OutsideCity(c.Value), StringComparer.Ordinal);
         }
     }
 }

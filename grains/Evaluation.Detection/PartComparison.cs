@@ -159,21 +159,92 @@ public sealed class PartComparison(DetectionSettings settings, ServiceItemCatalo
     private sealed record Judgement(bool Raise, bool Hold, AlertSeverity Severity, ExplanationLine Line);
 }
 
-/// <summary>The same part (a service item or a channel) at the other institutions, outside a given city; computed when first asked for.</summary>
+/// <summary>
+/// The same part (a service item or a channel) at the other institutions, outside a given city; computed when first
+/// asked for. The rows are indexed by part once, each part's rates sorted once, so a yardstick outside a city is one
+/// pass over the part's holders rather than a scan of every row and a sort for every part and city.
+/// </summary>
 internal sealed class PartPeers<TKey>(IReadOnlyList<InstitutionFeatures> rows, Func<InstitutionFeatures, IReadOnlyDictionary<TKey, PartCounts>> partsOf)
     where TKey : notnull
 {
     private readonly Dictionary<(TKey, string), PartYardstick> cache = [];
+    private Dictionary<TKey, Holders>? holders;
 
     public PartYardstick Peers(TKey key, string city)
     {
         if (!cache.TryGetValue((key, city), out var yardstick))
         {
-            yardstick = Summarize(rows.Where(r => r.Institution.CityCode != city).Select(partsOf).Where(p => p.ContainsKey(key)).Select(p => p[key]));
+            holders ??= Index();
+            yardstick = holders.TryGetValue(key, out var part)
+                ? new PartYardstick(part.Days7.Outside(city), part.Days30.Outside(city))
+                : default;
             cache[(key, city)] = yardstick;
         }
 
         return yardstick;
+    }
+
+    private Dictionary<TKey, Holders> Index()
+    {
+        var byKey = new Dictionary<TKey, List<(string, PartCounts)>>();
+        foreach (var row in rows)
+        {
+            foreach (var (key, counts) in partsOf(row))
+            {
+                if (!byKey.TryGetValue(key, out var members))
+                {
+                    members = [];
+                    byKey[key] = members;
+                }
+
+                members.Add((row.Institution.CityCode, counts));
+            }
+        }
+
+        return byKey.ToDictionary(p => p.Key, p => new Holders(new WindowPeers(p.Value, FeatureWindow.Days7), new WindowPeers(p.Value, FeatureWindow.Days30)));
+    }
+
+    private sealed record Holders(WindowPeers Days7, WindowPeers Days30);
+
+    /// <summary>One part's holders in one window: their rates (those with enough ratings), and their ratings and 差评 by city.</summary>
+    private sealed class WindowPeers
+    {
+        private readonly OutsideCity rates;
+        private readonly Dictionary<string, (long Ratings, long Bad)> byCity = new(StringComparer.Ordinal);
+        private readonly long ratings;
+        private readonly long bad;
+
+        public WindowPeers(List<(string City, PartCounts Counts)> members, FeatureWindow window)
+        {
+            var values = new List<(string, double)>(members.Count);
+            foreach (var (city, part) in members)
+            {
+                var counts = part[window];
+                var sum = byCity.GetValueOrDefault(city);
+                byCity[city] = (sum.Ratings + counts.Ratings, sum.Bad + counts.Bad);
+                ratings += counts.Ratings;
+                bad += counts.Bad;
+                if (counts.Ratings >= Measures.MinSampleForMedian)
+                {
+                    values.Add((city, counts.BadRate!.Value));
+                }
+            }
+
+            rates = new OutsideCity(values);
+        }
+
+        /// <summary>The holders' median and pooled rate outside a city, as <see cref="Summarize"/> gives them of those holders.</summary>
+        public PartPeer? Outside(string city)
+        {
+            if (rates.Count(city) < PeerStatistics.MinPeers)
+            {
+                return null;
+            }
+
+            var own = byCity.GetValueOrDefault(city);
+            var (r, b) = (ratings - own.Ratings, bad - own.Bad);
+            return new PartPeer(rates.Median(city)!.Value, r == 0 ? 0 : (double)b / r);
+        }
     }
 
     /// <summary>The median of the members' rates (those with enough ratings) and their pooled rate, per window.</summary>
@@ -185,14 +256,27 @@ internal sealed class PartPeers<TKey>(IReadOnlyList<InstitutionFeatures> rows, F
 
     private static PartPeer? Of(List<PartCounts> members, FeatureWindow window)
     {
-        var rates = members.Where(m => m[window].Ratings >= Measures.MinSampleForMedian).Select(m => m[window].BadRate!.Value).Order().ToList();
+        var rates = new List<double>(members.Count);
+        long ratings = 0, bad = 0;
+        foreach (var member in members)
+        {
+            var counts = member[window];
+            ratings += counts.Ratings;
+            bad += counts.Bad;
+            if (counts.Ratings >= Measures.MinSampleForMedian)
+            {
+                rates.Add(counts.BadRate!.Value);
+            }
+        }
+
         if (rates.Count < PeerStatistics.MinPeers)
         {
             return null;
         }
 
-        var pooled = members.Aggregate(default(WindowCounts), (sum, m) => sum + m[window]);
-        return new PartPeer(PeerStatistics.MedianOfSorted(rates), pooled.BadRate ?? 0);
+        // A plain sort of the rates rather than an ordered query's copy: the same median, without its index map.
+        rates.Sort();
+        return new PartPeer(PeerStatistics.MedianOfSorted(rates), ratings == 0 ? 0 : (double)bad / ratings);
     }
 }
 

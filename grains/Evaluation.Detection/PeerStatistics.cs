@@ -264,7 +264,8 @@ public sealed class PeerStatistics
 
             values.Sort();
             var median = MedianOfSorted(values);
-            var deviations = values.Select(v => Math.Abs(v - median)).Order().ToList();
+            var deviations = values.ConvertAll(v => Math.Abs(v - median));
+            deviations.Sort();
 
             // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
             return new PeerSummary(median, 1.4826 * MedianOfSorted(deviations), values.Count);

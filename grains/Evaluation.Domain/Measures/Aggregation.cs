@@ -411,7 +411,9 @@ public static class Aggregation
     }
 
     /// <summary>Adds one tally's counters to another; also how measures fold tallies into windows.</summary>
-    public static void AddTally(Tally target, Tally source)
+    /// <param name="histogram">False leaves the handling-time distribution out, for a sum that reads none (detection's
+    /// feature inputs): it is most of a tally's bytes.</param>
+    public static void AddTally(Tally target, Tally source, bool histogram = true)
     {
         for (var level = 0; level < target.Levels.Length; level++)
         {
@@ -424,12 +426,12 @@ public static class Aggregation
         target.Verified += source.Verified;
         target.RatedServices += source.RatedServices;
         target.HandlingHoursSum += source.HandlingHoursSum;
-        if (source.HandlingHistogram is { } histogram)
+        if (histogram && source.HandlingHistogram is { } buckets)
         {
-            var sum = HistogramOf(target, histogram.Length);
-            for (var bucket = 0; bucket < histogram.Length; bucket++)
+            var sum = HistogramOf(target, buckets.Length);
+            for (var bucket = 0; bucket < buckets.Length; bucket++)
             {
-                sum[bucket] += histogram[bucket];
+                sum[bucket] += buckets[bucket];
             }
         }
 
