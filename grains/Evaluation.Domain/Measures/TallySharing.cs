@@ -76,6 +76,22 @@ public sealed class TallySharing
         }
     }
 
+    /// <summary>
+    /// Makes the tallies <see cref="Aggregation.AddInto"/> changes when it adds <paramref name="source"/> the owner's
+    /// own: a catch-up counts the events it reads apart and adds them at once.
+    /// </summary>
+    public void BeforeAdd(AggregateData data, AggregateData source)
+    {
+        if (!handedOut)
+        {
+            return;
+        }
+
+        OwnAll(data.Tallies, source.Tallies.Keys, ownDays);
+        OwnAll(data.ServiceItems, source.ServiceItems.Keys, ownItems);
+        OwnAll(data.Months, source.Months.Keys, ownMonths);
+    }
+
     /// <summary>Makes the month tallies <see cref="Aggregation.FoldBefore"/> adds days into the owner's own.</summary>
     public void BeforeFold(AggregateData data, DateOnly firstDailyDay)
     {
@@ -87,6 +103,15 @@ public sealed class TallySharing
         foreach (var key in data.Tallies.Keys.Where(key => key.Day < firstDailyDay).Select(MonthKey.Of).Distinct())
         {
             Own(data.Months, key, ownMonths);
+        }
+    }
+
+    private static void OwnAll<TKey>(Dictionary<TKey, Tally> tallies, IEnumerable<TKey> keys, HashSet<TKey> own)
+        where TKey : notnull
+    {
+        foreach (var key in keys)
+        {
+            Own(tallies, key, own);
         }
     }
 

@@ -188,6 +188,7 @@ public sealed class InstitutionGrain(
         }
 
         // Only a read (GetAggregate) interleaves with this, so nothing else moved the position meanwhile.
+        sharing.BeforeAdd(Aggregate, read);
         Aggregation.AddInto(Aggregate, read);
         unreported.Changed(read);
         checkpoint.State.Position = last;

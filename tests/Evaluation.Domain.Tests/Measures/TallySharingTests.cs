@@ -33,6 +33,8 @@ public sealed class TallySharingTests
         var start = new DateOnly(2026, 1, 20);
         for (var today = start; today < start.AddDays(60); today = today.AddDays(1))
         {
+            // Some days' events arrive one by one, others in a catch-up that counts them apart and adds them at once.
+            var caughtUp = random.Next(4) == 0 ? new AggregateData { FoldedBefore = owner.FoldedBefore } : null;
             for (var n = 0; n < 20; n++)
             {
                 // Some events are late, of days already folded into their months.
@@ -41,10 +43,23 @@ public sealed class TallySharingTests
                     : Events.Random(random, today, ratings);
                 var logged = e with { Position = history.Count + 1 };
                 history.Add(logged);
+                Aggregation.Apply(reference, logged);
+                if (caughtUp is not null)
+                {
+                    Aggregation.Apply(caughtUp, logged);
+                    continue;
+                }
+
                 sharing.BeforeApply(owner, logged);
                 Aggregation.Apply(owner, logged);
                 unreported.Changed(logged);
-                Aggregation.Apply(reference, logged);
+            }
+
+            if (caughtUp is not null)
+            {
+                sharing.BeforeAdd(owner, caughtUp);
+                Aggregation.AddInto(owner, caughtUp);
+                unreported.Changed(caughtUp);
             }
 
             if (random.Next(2) == 0)
