@@ -147,7 +147,9 @@ public static class MeasureCalculator
             }
         }
 
-        return parts;
+        // In the parts' own order, not the order their tallies were counted in (a catch-up counts the log unordered),
+        // so the same data always gives the same answer, byte for byte.
+        return parts.OrderBy(part => part.Key).ToDictionary();
     }
 
     /// <summary>Scores, service and 差评 handling of each window, from one tally per window of <see cref="Windows.All"/>.</summary>
