@@ -100,10 +100,7 @@ public sealed class TallySharing
             return;
         }
 
-        foreach (var key in data.Tallies.Keys.Where(key => key.Day < firstDailyDay).Select(MonthKey.Of).Distinct())
-        {
-            Own(data.Months, key, ownMonths);
-        }
+        OwnAll(data.Months, data.Tallies.Keys.Where(key => key.Day < firstDailyDay).Select(MonthKey.Of).Distinct(), ownMonths);
     }
 
     private static void OwnAll<TKey>(Dictionary<TKey, Tally> tallies, IEnumerable<TKey> keys, HashSet<TKey> own)
