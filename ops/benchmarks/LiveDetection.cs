@@ -37,7 +37,7 @@ internal static class LiveDetection
         var history = new DetectionHistory(registry.Institutions, days, ratingsPerDay, seed: 42);
         var database = $"eval_bench_detect_{DateTime.UtcNow:yyyyMMddHHmmss}";
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        await Admin(server, $"CREATE DATABASE {database}");
+        await BenchDatabase.CreateAsync(server, database);
         try
         {
             await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
@@ -49,7 +49,7 @@ internal static class LiveDetection
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await BenchDatabase.DropAsync(server, database);
         }
     }
 
@@ -188,13 +188,5 @@ internal static class LiveDetection
         }
 
         return JsonNode.Parse(await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task Admin(string server, string sql)
-    {
-        await using var connection = new NpgsqlConnection(server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

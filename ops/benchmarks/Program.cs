@@ -71,7 +71,7 @@ var database = $"eval_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
 var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
 if (soakSeconds > 0 || only is null || only.Any(row => row != "live-detection"))
 {
-    await Admin(server, $"CREATE DATABASE {database}");
+    await BenchDatabase.CreateAsync(server, database);
     await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
     try
     {
@@ -89,7 +89,7 @@ if (soakSeconds > 0 || only is null || only.Any(row => row != "live-detection"))
     finally
     {
         NpgsqlConnection.ClearAllPools();
-        await DropAsync(server, database);
+        await BenchDatabase.DropAsync(server, database);
     }
 }
 
@@ -342,37 +342,6 @@ static async Task<long?> TryCount(Uri api, string path, string window)
     {
         return null;
     }
-}
-
-// A failed drop must not hide the run's own error; autovacuum may still hold the database for a moment.
-static async Task DropAsync(string server, string database)
-{
-    for (var attempt = 1; ; attempt++)
-    {
-        try
-        {
-            await Admin(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-            return;
-        }
-        catch (PostgresException ex) when (attempt < 5)
-        {
-            Console.Error.WriteLine($"bench: dropping {database} failed ({ex.MessageText}); retrying");
-            await Task.Delay(TimeSpan.FromSeconds(3));
-        }
-        catch (PostgresException ex)
-        {
-            Console.Error.WriteLine($"bench: could not drop {database} ({ex.MessageText}); drop it by hand");
-            return;
-        }
-    }
-}
-
-static async Task Admin(string server, string sql)
-{
-    await using var connection = new NpgsqlConnection(server);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    await command.ExecuteNonQueryAsync();
 }
 
 static Option<int> Whole(string name, int fallback, string description) => new(name)
