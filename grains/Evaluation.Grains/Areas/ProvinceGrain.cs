@@ -138,6 +138,13 @@ public sealed class ProvinceGrain(
     /// </summary>
     private async Task RefreshAsync()
     {
+        // Cleared here rather than by the round itself: a round that completes before it is stored would leave
+        // a finished task behind that no later read replaces.
+        if (refreshing is { IsCompleted: true })
+        {
+            refreshing = null;
+        }
+
         if (refreshing is null && time.GetUtcNow() - refreshedAt >= timing.CityRollupLifetime)
         {
             refreshing = RefreshCitiesAsync();
@@ -152,28 +159,21 @@ public sealed class ProvinceGrain(
 
     private async Task RefreshCitiesAsync()
     {
-        try
+        var startedAt = time.GetUtcNow();
+        var codes = (await registry.GetAsync()).Divisions.Cities.Select(c => c.Code).ToList();
+        var answers = await Task.WhenAll(codes.Select(AskAsync));
+        for (var i = 0; i < codes.Count; i++)
         {
-            var startedAt = time.GetUtcNow();
-            var codes = (await registry.GetAsync()).Divisions.Cities.Select(c => c.Code).ToList();
-            var answers = await Task.WhenAll(codes.Select(AskAsync));
-            for (var i = 0; i < codes.Count; i++)
+            if (answers[i].Rollup is { } rollup)
             {
-                if (answers[i].Rollup is { } rollup)
-                {
-                    Accept(codes[i], rollup);
-                }
-            }
-
-            // A city that did not answer is asked again by the next read.
-            if (answers.All(a => a.Answered))
-            {
-                refreshedAt = startedAt;
+                Accept(codes[i], rollup);
             }
         }
-        finally
+
+        // A city that did not answer is asked again by the next read.
+        if (answers.All(a => a.Answered))
         {
-            refreshing = null;
+            refreshedAt = startedAt;
         }
     }
 
