@@ -158,9 +158,10 @@ public sealed class InstitutionGrain(
 
     /// <summary>
     /// Counts the events the log has after <see cref="Position"/> apart, as they stream in, then adds them at once:
-    /// counting is all applying does, so the order of the events does not matter, only that each comes once, which
-    /// the gap-free positions let the grain check by their number. A million events replay with no list of them
-    /// held and no per-event bookkeeping of what to report.
+    /// counting is all applying does, so the order of the events does not matter, only that each is counted once
+    /// (events alike come once with their number, and count that often), which the gap-free positions let the grain
+    /// check by their number. A million events replay with no list of them held and no per-event bookkeeping of
+    /// what to report.
     /// </summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
@@ -175,7 +176,13 @@ public sealed class InstitutionGrain(
                 return;
             }
 
-            count = await log.ReadAsync(Id, from, last, e => Aggregation.Apply(read, e), cancellationToken);
+            count = await log.ReadAsync(Id, from, last, (e, times) =>
+            {
+                for (var i = 0L; i < times; i++)
+                {
+                    Aggregation.Apply(read, e);
+                }
+            }, cancellationToken);
         }
         catch (DbException ex)
         {

@@ -25,7 +25,7 @@ public sealed class MeasuredEventLog(IEventLog inner) : IEventLog
         return outcomes;
     }
 
-    public Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default) =>
+    public Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent, long> each, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(institutionId, afterPosition, upToPosition, each, cancellationToken);
 
     public Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default) =>

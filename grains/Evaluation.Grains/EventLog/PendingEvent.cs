@@ -87,12 +87,14 @@ public interface IEventLog
     Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Hands each event of one institution at a position after <paramref name="afterPosition"/> and up to
-    /// <paramref name="upToPosition"/> to <paramref name="each"/>, one at a time as it is read and in no particular
-    /// order, and answers how many there were. Unordered, so the database needs no sort whatever its plan, and
-    /// streamed, so a million events replayed are never held at once.
+    /// Hands the events of one institution at a position after <paramref name="afterPosition"/> and up to
+    /// <paramref name="upToPosition"/> to <paramref name="each"/> with how many times each comes: events alike in
+    /// everything but their position may come once, with their number and the highest of their positions. In no
+    /// particular order, streamed as they are read; answers how many events there were (the numbers added up).
+    /// Unordered, so the database needs no sort whatever its plan; counted alike, so a replay of a million events
+    /// that repeat each other moves their kinds, not each of them.
     /// </summary>
-    Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent> each, CancellationToken cancellationToken = default);
+    Task<long> ReadAsync(string institutionId, long afterPosition, long upToPosition, Action<LoggedEvent, long> each, CancellationToken cancellationToken = default);
 
     /// <summary>The last position handed out for an institution (0 when it has none).</summary>
     Task<long> LastPositionAsync(string institutionId, CancellationToken cancellationToken = default);

@@ -214,11 +214,38 @@ public sealed class EventLogPartitionTests(PostgresDatabase database) : IClassFi
         Assert.Contains(replayed, e => e is { Level: 2, Channel: Channel.Hotline, Domain: IpDomain.General, Topics.Count: 2 });
     }
 
-    /// <summary>The events the log hands over, in position order (it hands them in none).</summary>
+    [Fact]
+    public async Task Replay_hands_events_alike_once_with_their_number()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var log = new PostgresEventLog(dataSource);
+
+        // Forty ratings alike but for their ids, two of another level, one on another day, and a range that cuts them.
+        var alike = Enumerable.Range(0, 40).Select(i => Rating("alike", $"alike-{i}", Today)).ToList();
+        var others = new[] { Rating("alike", "low-0", Today) with { Level = 2 }, Rating("alike", "low-1", Today) with { Level = 2 }, Rating("alike", "early", Today.AddDays(-1)) };
+        await log.AppendAsync([.. alike.Take(20), .. others, .. alike.Skip(20)], Ct);
+
+        var handed = new List<(LoggedEvent Event, long Times)>();
+        var count = await log.ReadAsync("alike", 0, 43, (e, times) => handed.Add((e, times)), Ct);
+        Assert.Equal(43, count);
+        Assert.Equal(3, handed.Count);
+        var fours = Assert.Single(handed, h => h.Event.Level == 4 && h.Event.Day == Today);
+        Assert.Equal((43L, 40L), (fours.Event.Position, fours.Times));
+        var twos = Assert.Single(handed, h => h.Event.Level == 2);
+        Assert.Equal((22L, 2L), (twos.Event.Position, twos.Times));
+        Assert.Equal(1, Assert.Single(handed, h => h.Event.Day < Today).Times);
+
+        // Only the range's events are counted: positions 21..23 are the two of level 2 and the earlier day.
+        var part = new List<(LoggedEvent Event, long Times)>();
+        Assert.Equal(3, await log.ReadAsync("alike", 20, 23, (e, times) => part.Add((e, times)), Ct));
+        Assert.Equal([1L, 2L], part.Select(p => p.Times).Order());
+    }
+
+    /// <summary>The events the log hands over, each as often as it comes, in position order (it hands them in none).</summary>
     private static async Task<List<LoggedEvent>> ReadAsync(PostgresEventLog log, string institutionId, long afterPosition, long upToPosition)
     {
         var events = new List<LoggedEvent>();
-        var count = await log.ReadAsync(institutionId, afterPosition, upToPosition, events.Add, Ct);
+        var count = await log.ReadAsync(institutionId, afterPosition, upToPosition, (e, times) => events.AddRange(Enumerable.Repeat(e, (int)times)), Ct);
         Assert.Equal(events.Count, count);
         return events.OrderBy(e => e.Position).ToList();
     }
