@@ -10,6 +10,7 @@ using Evaluation.Detection;
 using Evaluation.Detection.Simulation;
 using Evaluation.Domain.Measures;
 using Evaluation.Domain.Registry;
+using Evaluation.Grains.EventLog;
 using Evaluation.Grains.Registry;
 using Evaluation.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,13 @@ internal static class LiveDetection
         try
         {
             await new SchemaMigrator(connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+            // The migration keeps 13 months ready; 400 days reach into a 14th in the first days of a month.
+            await using (var source = NpgsqlDataSource.Create(connectionString))
+            {
+                await new EventLogPartitions(source).EnsureAsync(history.Today.AddDays(-days), history.Today);
+            }
+
             var clock = Stopwatch.StartNew();
             var events = await history.CopyAsync(connectionString, done => Console.WriteLine($"bench: detection history {done}"));
             Console.WriteLine($"bench: detection history of {count:N0} institutions × {days} days: {events:N0} events COPYed in {clock.Elapsed.TotalSeconds:0} s");

@@ -211,6 +211,13 @@ public static class Aggregation
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="data"/> holds nothing at all, so adding an aggregate into it gives the same counts, in
+    /// the same order, as that aggregate: its fold day aside, which <see cref="AddInto"/> takes as the later of two.
+    /// </summary>
+    public static bool IsBlank(AggregateData data) =>
+        data.Tallies.Count == 0 && data.ServiceItems.Count == 0 && data.Months.Count == 0 && data.Topics.Count == 0 && data.Backlog == 0;
+
     public static AggregateData Sum(IEnumerable<AggregateData> parts)
     {
         var total = new AggregateData();

@@ -236,4 +236,48 @@ public sealed class AggregationTests
         // The service stays rated: the rating named it, whatever became of the rating.
         Assert.Equal(1, data.Tallies[Aggregation.KeyOf(rating with { Day = Day.AddDays(-1) })].RatedServices);
     }
+
+    [Fact]
+    public void Only_an_aggregate_with_nothing_counted_is_blank()
+    {
+        var rating = Events.Rating(Day, 1, Channel.Online, IpDomain.Patent, "TM-REG") with { Topics = ["waiting"] };
+        var counted = Events.Aggregate(rating);
+
+        Assert.True(Aggregation.IsBlank(new AggregateData { FoldedBefore = Day }));
+        Assert.False(Aggregation.IsBlank(counted));
+        Assert.False(Aggregation.IsBlank(new AggregateData { Tallies = counted.Tallies }));
+        Assert.False(Aggregation.IsBlank(new AggregateData { ServiceItems = counted.ServiceItems }));
+        Assert.False(Aggregation.IsBlank(new AggregateData { Topics = counted.Topics }));
+        Assert.False(Aggregation.IsBlank(new AggregateData { Months = new() { [MonthKey.Of(Aggregation.KeyOf(rating))] = new Tally() } }));
+        Assert.False(Aggregation.IsBlank(new AggregateData { Backlog = -1 }));
+    }
+
+    /// <summary>Why a replay may keep what it read as the aggregate instead of adding it into a blank one.</summary>
+    [Fact]
+    public void Adding_into_a_blank_aggregate_gives_exactly_the_added_one_in_its_order()
+    {
+        var random = new Random(11);
+        var ratings = new List<LoggedEvent>();
+        var read = Events.Aggregate([.. Enumerable.Range(0, 2000).Select(_ => Events.Random(random, Day, ratings))]);
+        var blank = new AggregateData();
+
+        Aggregation.AddInto(blank, read);
+
+        AssertSameTallies(read.Tallies, blank.Tallies);
+        AssertSameTallies(read.ServiceItems, blank.ServiceItems);
+        AssertSameTallies(read.Months, blank.Months);
+        Assert.Equal(read.Topics, blank.Topics);
+        Assert.Equal(read.Backlog, blank.Backlog);
+    }
+
+    private static void AssertSameTallies<TKey>(Dictionary<TKey, Tally> expected, Dictionary<TKey, Tally> actual)
+        where TKey : notnull
+    {
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (key, tally) in expected)
+        {
+            Assert.True(Aggregation.SameCounts(tally, actual[key]), $"{key} differs");
+            Assert.Equal(tally.HandlingHistogram?.Length, actual[key].HandlingHistogram?.Length);
+        }
+    }
 }
