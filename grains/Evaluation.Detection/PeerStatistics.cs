@@ -73,8 +73,19 @@ public static class Measures
 /// </summary>
 public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
 {
-    public static DailySeries Of(InstitutionFeatures row) =>
-        new(row.Parts.Daily, row[FeatureWindow.Days90] - row.Parts.Daily.Aggregate(default(WindowCounts), (a, b) => a + b));
+    public static DailySeries Of(InstitutionFeatures row) => row.Series;
+
+    /// <summary>The days' counters added up in order.</summary>
+    public static WindowCounts Total(ReadOnlySpan<WindowCounts> days)
+    {
+        WindowCounts sum = default;
+        foreach (var day in days)
+        {
+            sum += day;
+        }
+
+        return sum;
+    }
 
     public static DailySeries Sum(IEnumerable<InstitutionFeatures> rows)
     {
@@ -94,7 +105,7 @@ public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
         return new DailySeries(daily, earlier);
     }
 
-    public WindowCounts LastDays(int days) => Daily.Take(days).Aggregate(default(WindowCounts), (a, b) => a + b);
+    public WindowCounts LastDays(int days) => Total(Daily.AsSpan(0, Math.Min(days, Daily.Length)));
 
     /// <summary>What is left of a sum once one of its parts is taken out.</summary>
     public static DailySeries operator -(DailySeries whole, DailySeries part) =>
@@ -120,13 +131,20 @@ public sealed class PeerStatistics
 
     private readonly Dictionary<(PeerGroup, string), Scope> groups = [];
     private readonly Dictionary<(InstitutionKind, string), Scope> kinds = [];
-    private readonly IReadOnlyList<InstitutionFeatures> rows;
+
+    /// <summary>The rows of each peer group and of each kind, in the rows' order: a scope filters its own group, not every row.</summary>
+    private readonly Dictionary<PeerGroup, List<InstitutionFeatures>> byGroup = [];
+    private readonly Dictionary<InstitutionKind, List<InstitutionFeatures>> byKind = [];
     private readonly Scope everyone;
 
     public PeerStatistics(IReadOnlyList<InstitutionFeatures> rows)
     {
-        this.rows = rows;
         everyone = new Scope(rows);
+        foreach (var row in rows)
+        {
+            MembersOf(byGroup, row.PeerGroup).Add(row);
+            MembersOf(byKind, row.PeerGroup.Kind).Add(row);
+        }
     }
 
     public PeerSummary? Summary(InstitutionFeatures row, Measure measure, FeatureWindow window)
@@ -187,19 +205,34 @@ public sealed class PeerStatistics
         var city = row.Institution.CityCode;
         if (!groups.TryGetValue((row.PeerGroup, city), out var own))
         {
-            own = new Scope([.. rows.Where(r => r.PeerGroup == row.PeerGroup && r.Institution.CityCode != city)]);
+            own = new Scope(OutsideOf(byGroup[row.PeerGroup], city));
             groups[(row.PeerGroup, city)] = own;
         }
 
         yield return own;
         if (!kinds.TryGetValue((row.PeerGroup.Kind, city), out var kind))
         {
-            kind = new Scope([.. rows.Where(r => r.PeerGroup.Kind == row.PeerGroup.Kind && r.Institution.CityCode != city)]);
+            kind = new Scope(OutsideOf(byKind[row.PeerGroup.Kind], city));
             kinds[(row.PeerGroup.Kind, city)] = kind;
         }
 
         yield return kind;
     }
+
+    private static List<InstitutionFeatures> MembersOf<TKey>(Dictionary<TKey, List<InstitutionFeatures>> index, TKey key)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var members))
+        {
+            members = [];
+            index[key] = members;
+        }
+
+        return members;
+    }
+
+    private static InstitutionFeatures[] OutsideOf(List<InstitutionFeatures> members, string city) =>
+        [.. members.Where(r => r.Institution.CityCode != city)];
 
     /// <summary>A set of peers; each summary is computed once, when first asked for.</summary>
     private sealed class Scope(IReadOnlyList<InstitutionFeatures> members)
@@ -208,6 +241,7 @@ public sealed class PeerStatistics
         private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
         private WindowCounts?[]? pooled;
         private DailySeries? daily;
+        private InstitutionFeatures[]? ranked;
 
         public int Members => members.Count;
 
@@ -218,10 +252,7 @@ public sealed class PeerStatistics
             if (pooled[slot] is not { } sum)
             {
                 sum = default;
-                var skip = trimmed ? (int)Math.Ceiling(members.Count * 0.1) : 0;
-                // Ranked by the last 7 days whatever the window: ranked by one day, the tenth left out of a group of
-                // small members would be every member with a 差评 that day, and a shared bad day would look good.
-                foreach (var row in members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip(skip))
+                foreach (var row in Ranked().AsSpan(trimmed ? Trim : 0))
                 {
                     sum += row[window];
                 }
@@ -232,8 +263,17 @@ public sealed class PeerStatistics
             return sum;
         }
 
-        public DailySeries PooledDaily() =>
-            daily ??= DailySeries.Sum(members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip((int)Math.Ceiling(members.Count * 0.1)));
+        public DailySeries PooledDaily() => daily ??= DailySeries.Sum(Ranked().Skip(Trim));
+
+        /// <summary>The worst tenth that trimmed sums leave out.</summary>
+        private int Trim => (int)Math.Ceiling(members.Count * 0.1);
+
+        /// <summary>
+        /// The members worst first, ranked once for every window's sum. Ranked by the last 7 days whatever the window:
+        /// ranked by one day, the tenth left out of a group of small members would be every member with a 差评 that
+        /// day, and a shared bad day would look good.
+        /// </summary>
+        private InstitutionFeatures[] Ranked() => ranked ??= [.. members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0)];
 
         public PeerSummary? Summary(Measure measure, FeatureWindow window)
         {
