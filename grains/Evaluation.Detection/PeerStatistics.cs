@@ -132,18 +132,18 @@ public sealed class PeerStatistics
     private readonly Dictionary<(PeerGroup, string), Scope> groups = [];
     private readonly Dictionary<(InstitutionKind, string), Scope> kinds = [];
 
-    /// <summary>The rows of each peer group and of each kind, in the rows' order: a scope filters its own group, not every row.</summary>
-    private readonly Dictionary<PeerGroup, List<InstitutionFeatures>> byGroup = [];
-    private readonly Dictionary<InstitutionKind, List<InstitutionFeatures>> byKind = [];
+    /// <summary>The rows of each peer group and of each kind: a scope filters its own group, not every row.</summary>
+    private readonly Dictionary<PeerGroup, Pool> byGroup = [];
+    private readonly Dictionary<InstitutionKind, Pool> byKind = [];
     private readonly Scope everyone;
 
     public PeerStatistics(IReadOnlyList<InstitutionFeatures> rows)
     {
-        everyone = new Scope(rows);
+        everyone = new Scope(rows, new Pool([.. rows]), null);
         foreach (var row in rows)
         {
-            MembersOf(byGroup, row.PeerGroup).Add(row);
-            MembersOf(byKind, row.PeerGroup.Kind).Add(row);
+            PoolOf(byGroup, row.PeerGroup).Add(row);
+            PoolOf(byKind, row.PeerGroup.Kind).Add(row);
         }
     }
 
@@ -205,37 +205,68 @@ public sealed class PeerStatistics
         var city = row.Institution.CityCode;
         if (!groups.TryGetValue((row.PeerGroup, city), out var own))
         {
-            own = new Scope(OutsideOf(byGroup[row.PeerGroup], city));
+            own = byGroup[row.PeerGroup].Outside(city);
             groups[(row.PeerGroup, city)] = own;
         }
 
         yield return own;
         if (!kinds.TryGetValue((row.PeerGroup.Kind, city), out var kind))
         {
-            kind = new Scope(OutsideOf(byKind[row.PeerGroup.Kind], city));
+            kind = byKind[row.PeerGroup.Kind].Outside(city);
             kinds[(row.PeerGroup.Kind, city)] = kind;
         }
 
         yield return kind;
     }
 
-    private static List<InstitutionFeatures> MembersOf<TKey>(Dictionary<TKey, List<InstitutionFeatures>> index, TKey key)
+    private static Pool PoolOf<TKey>(Dictionary<TKey, Pool> index, TKey key)
         where TKey : notnull
     {
-        if (!index.TryGetValue(key, out var members))
+        if (!index.TryGetValue(key, out var pool))
         {
-            members = [];
-            index[key] = members;
+            pool = new Pool([]);
+            index[key] = pool;
         }
 
-        return members;
+        return pool;
     }
 
-    private static InstitutionFeatures[] OutsideOf(List<InstitutionFeatures> members, string city) =>
-        [.. members.Where(r => r.Institution.CityCode != city)];
+    /// <summary>
+    /// The rows of a group or kind, in the rows' order, and each measure's values over them sorted once with their
+    /// cities (<see cref="OutsideCity"/>): every city's scope reads its median and spread leaving its own city out,
+    /// rather than sorting its remainder again.
+    /// </summary>
+    private sealed class Pool(List<InstitutionFeatures> rows)
+    {
+        private readonly OutsideCity?[,] sorted = new OutsideCity?[Measures.Count, FeatureWindows.Count];
 
-    /// <summary>A set of peers; each summary is computed once, when first asked for.</summary>
-    private sealed class Scope(IReadOnlyList<InstitutionFeatures> members)
+        public void Add(InstitutionFeatures row) => rows.Add(row);
+
+        public Scope Outside(string city) => new([.. rows.Where(r => r.Institution.CityCode != city)], this, city);
+
+        public OutsideCity Values(Measure measure, FeatureWindow window)
+        {
+            if (sorted[(int)measure, (int)window] is not { } values)
+            {
+                var tagged = new List<(string, double)>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (Measures.ValueOf(row, measure, window) is { } value)
+                    {
+                        tagged.Add((row.Institution.CityCode, value));
+                    }
+                }
+
+                values = new OutsideCity(tagged);
+                sorted[(int)measure, (int)window] = values;
+            }
+
+            return values;
+        }
+    }
+
+    /// <summary>A set of peers: a pool less one city (none for everyone); each summary is computed once, when first asked for.</summary>
+    private sealed class Scope(IReadOnlyList<InstitutionFeatures> members, Pool pool, string? city)
     {
         private readonly PeerSummary?[,] summaries = new PeerSummary?[Measures.Count, FeatureWindows.Count];
         private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
@@ -279,36 +310,15 @@ public sealed class PeerStatistics
         {
             if (!summarized[(int)measure, (int)window])
             {
-                var values = new List<double>(members.Count);
-                foreach (var row in members)
-                {
-                    if (Measures.ValueOf(row, measure, window) is { } value)
-                    {
-                        values.Add(value);
-                    }
-                }
-
-                summaries[(int)measure, (int)window] = Summarize(values);
+                // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
+                var values = pool.Values(measure, window);
+                summaries[(int)measure, (int)window] = values.Median(city) is { } median
+                    ? new PeerSummary(median, 1.4826 * values.Deviation(city, median)!.Value, values.Count(city))
+                    : null;
                 summarized[(int)measure, (int)window] = true;
             }
 
             return summaries[(int)measure, (int)window];
-        }
-
-        private static PeerSummary? Summarize(List<double> values)
-        {
-            if (values.Count == 0)
-            {
-                return null;
-            }
-
-            values.Sort();
-            var median = MedianOfSorted(values);
-            var deviations = values.ConvertAll(v => Math.Abs(v - median));
-            deviations.Sort();
-
-            // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
-            return new PeerSummary(median, 1.4826 * MedianOfSorted(deviations), values.Count);
         }
 
     }
