@@ -193,6 +193,14 @@ public sealed class InstitutionFeatures(Institution institution, PeerGroup peerG
 
     /// <summary>差评率 trend: the last 7 days against the last 90, in rate points.</summary>
     public double? BadRateTrend => this[FeatureWindow.Days7].BadRate - this[FeatureWindow.Days90].BadRate;
+
+    /// <summary>
+    /// The row's days one by one and the rest of its 90 (<see cref="DailySeries.Of"/>), summed once: the decline tests
+    /// read it for every pool the row is in. Rows are read on several cores; two that race compute the same series.
+    /// </summary>
+    public DailySeries Series => series ??= new(Parts.Daily, this[FeatureWindow.Days90] - DailySeries.Total(Parts.Daily));
+
+    private DailySeries? series;
 }
 
 /// <summary>
@@ -219,7 +227,8 @@ public static class FeatureBuilder
 
     public static InstitutionFeatures Build(InstitutionRegistry registry, Institution institution, FeatureInputs inputs)
     {
-        var byAge = new WindowCounts[FeatureWindows.LongestDays];
+        // Only the windows' sums and the daily days outlive the call: the 90 days are summed on the stack.
+        Span<WindowCounts> byAge = stackalloc WindowCounts[FeatureWindows.LongestDays];
         for (var age = 0; age < byAge.Length && age < inputs.Days.Count; age++)
         {
             byAge[age] = inputs.Days[age] is { } tally ? WindowCounts.Of(tally) : default;
@@ -227,7 +236,7 @@ public static class FeatureBuilder
 
         var channels = inputs.Channels.ToDictionary(c => c.Key, c => PartOf(c.Value));
         var items = inputs.Items.ToDictionary(i => i.Key, i => PartOf(i.Value), StringComparer.Ordinal);
-        var parts = new FeatureParts(byAge[..FeatureWindows.DailyDays], items, channels, inputs.Backlog);
+        var parts = new FeatureParts(byAge[..FeatureWindows.DailyDays].ToArray(), items, channels, inputs.Backlog);
         return new(institution, registry.PeerGroupOf(institution), LimitHours(registry, institution), Windows(byAge), parts);
     }
 
@@ -292,7 +301,7 @@ public static class FeatureBuilder
 
     private static PartCounts PartOf(PartTallies part) => new(WindowCounts.Of(part.Days7), WindowCounts.Of(part.Days30));
 
-    private static WindowCounts[] Windows(WindowCounts[] byAge)
+    private static WindowCounts[] Windows(ReadOnlySpan<WindowCounts> byAge)
     {
         var windows = new WindowCounts[FeatureWindows.Count];
         for (var w = 0; w < FeatureWindows.Count; w++)
@@ -307,14 +316,21 @@ public static class FeatureBuilder
         return windows;
     }
 
+    /// <remarks>Summed in the items' order, as <see cref="Enumerable.Average(IEnumerable{double})"/> sums doubles, without a list per row.</remarks>
     public static double LimitHours(InstitutionRegistry registry, Institution institution)
     {
-        var limits = registry.ServicesOf(institution)
-            .Select(item => item.TimeLimit.Unit == TimeLimitUnit.Hours
-                ? item.TimeLimit.Value
-                : item.TimeLimit.Value * ElapsedHoursPerWorkingDay)
-            .Where(hours => hours > 0)
-            .ToList();
-        return limits.Count == 0 ? 0 : limits.Average();
+        double sum = 0;
+        var count = 0;
+        foreach (var item in registry.ServicesOf(institution))
+        {
+            var hours = item.TimeLimit.Unit == TimeLimitUnit.Hours ? item.TimeLimit.Value : item.TimeLimit.Value * ElapsedHoursPerWorkingDay;
+            if (hours > 0)
+            {
+                sum += hours;
+                count++;
+            }
+        }
+
+        return count == 0 ? 0 : sum / count;
     }
 }

@@ -73,8 +73,19 @@ public static class Measures
 /// </summary>
 public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
 {
-    public static DailySeries Of(InstitutionFeatures row) =>
-        new(row.Parts.Daily, row[FeatureWindow.Days90] - row.Parts.Daily.Aggregate(default(WindowCounts), (a, b) => a + b));
+    public static DailySeries Of(InstitutionFeatures row) => row.Series;
+
+    /// <summary>The days' counters added up in order.</summary>
+    public static WindowCounts Total(ReadOnlySpan<WindowCounts> days)
+    {
+        WindowCounts sum = default;
+        foreach (var day in days)
+        {
+            sum += day;
+        }
+
+        return sum;
+    }
 
     public static DailySeries Sum(IEnumerable<InstitutionFeatures> rows)
     {
@@ -94,7 +105,7 @@ public sealed record DailySeries(WindowCounts[] Daily, WindowCounts Earlier)
         return new DailySeries(daily, earlier);
     }
 
-    public WindowCounts LastDays(int days) => Daily.Take(days).Aggregate(default(WindowCounts), (a, b) => a + b);
+    public WindowCounts LastDays(int days) => Total(Daily.AsSpan(0, Math.Min(days, Daily.Length)));
 
     /// <summary>What is left of a sum once one of its parts is taken out.</summary>
     public static DailySeries operator -(DailySeries whole, DailySeries part) =>
@@ -120,13 +131,20 @@ public sealed class PeerStatistics
 
     private readonly Dictionary<(PeerGroup, string), Scope> groups = [];
     private readonly Dictionary<(InstitutionKind, string), Scope> kinds = [];
-    private readonly IReadOnlyList<InstitutionFeatures> rows;
+
+    /// <summary>The rows of each peer group and of each kind: a scope filters its own group, not every row.</summary>
+    private readonly Dictionary<PeerGroup, Pool> byGroup = [];
+    private readonly Dictionary<InstitutionKind, Pool> byKind = [];
     private readonly Scope everyone;
 
     public PeerStatistics(IReadOnlyList<InstitutionFeatures> rows)
     {
-        this.rows = rows;
-        everyone = new Scope(rows);
+        everyone = new Scope(rows, new Pool([.. rows]), null);
+        foreach (var row in rows)
+        {
+            PoolOf(byGroup, row.PeerGroup).Add(row);
+            PoolOf(byKind, row.PeerGroup.Kind).Add(row);
+        }
     }
 
     public PeerSummary? Summary(InstitutionFeatures row, Measure measure, FeatureWindow window)
@@ -187,27 +205,74 @@ public sealed class PeerStatistics
         var city = row.Institution.CityCode;
         if (!groups.TryGetValue((row.PeerGroup, city), out var own))
         {
-            own = new Scope([.. rows.Where(r => r.PeerGroup == row.PeerGroup && r.Institution.CityCode != city)]);
+            own = byGroup[row.PeerGroup].Outside(city);
             groups[(row.PeerGroup, city)] = own;
         }
 
         yield return own;
         if (!kinds.TryGetValue((row.PeerGroup.Kind, city), out var kind))
         {
-            kind = new Scope([.. rows.Where(r => r.PeerGroup.Kind == row.PeerGroup.Kind && r.Institution.CityCode != city)]);
+            kind = byKind[row.PeerGroup.Kind].Outside(city);
             kinds[(row.PeerGroup.Kind, city)] = kind;
         }
 
         yield return kind;
     }
 
-    /// <summary>A set of peers; each summary is computed once, when first asked for.</summary>
-    private sealed class Scope(IReadOnlyList<InstitutionFeatures> members)
+    private static Pool PoolOf<TKey>(Dictionary<TKey, Pool> index, TKey key)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var pool))
+        {
+            pool = new Pool([]);
+            index[key] = pool;
+        }
+
+        return pool;
+    }
+
+    /// <summary>
+    /// The rows of a group or kind, in the rows' order, and each measure's values over them sorted once with their
+    /// cities (<see cref="OutsideCity"/>): every city's scope reads its median and spread leaving its own city out,
+    /// rather than sorting its remainder again.
+    /// </summary>
+    private sealed class Pool(List<InstitutionFeatures> rows)
+    {
+        private readonly OutsideCity?[,] sorted = new OutsideCity?[Measures.Count, FeatureWindows.Count];
+
+        public void Add(InstitutionFeatures row) => rows.Add(row);
+
+        public Scope Outside(string city) => new([.. rows.Where(r => r.Institution.CityCode != city)], this, city);
+
+        public OutsideCity Values(Measure measure, FeatureWindow window)
+        {
+            if (sorted[(int)measure, (int)window] is not { } values)
+            {
+                var tagged = new List<(string, double)>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (Measures.ValueOf(row, measure, window) is { } value)
+                    {
+                        tagged.Add((row.Institution.CityCode, value));
+                    }
+                }
+
+                values = new OutsideCity(tagged);
+                sorted[(int)measure, (int)window] = values;
+            }
+
+            return values;
+        }
+    }
+
+    /// <summary>A set of peers: a pool less one city (none for everyone); each summary is computed once, when first asked for.</summary>
+    private sealed class Scope(IReadOnlyList<InstitutionFeatures> members, Pool pool, string? city)
     {
         private readonly PeerSummary?[,] summaries = new PeerSummary?[Measures.Count, FeatureWindows.Count];
         private readonly bool[,] summarized = new bool[Measures.Count, FeatureWindows.Count];
         private WindowCounts?[]? pooled;
         private DailySeries? daily;
+        private InstitutionFeatures[]? ranked;
 
         public int Members => members.Count;
 
@@ -218,10 +283,7 @@ public sealed class PeerStatistics
             if (pooled[slot] is not { } sum)
             {
                 sum = default;
-                var skip = trimmed ? (int)Math.Ceiling(members.Count * 0.1) : 0;
-                // Ranked by the last 7 days whatever the window: ranked by one day, the tenth left out of a group of
-                // small members would be every member with a 差评 that day, and a shared bad day would look good.
-                foreach (var row in members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip(skip))
+                foreach (var row in Ranked().AsSpan(trimmed ? Trim : 0))
                 {
                     sum += row[window];
                 }
@@ -232,43 +294,31 @@ public sealed class PeerStatistics
             return sum;
         }
 
-        public DailySeries PooledDaily() =>
-            daily ??= DailySeries.Sum(members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0).Skip((int)Math.Ceiling(members.Count * 0.1)));
+        public DailySeries PooledDaily() => daily ??= DailySeries.Sum(Ranked().Skip(Trim));
+
+        /// <summary>The worst tenth that trimmed sums leave out.</summary>
+        private int Trim => (int)Math.Ceiling(members.Count * 0.1);
+
+        /// <summary>
+        /// The members worst first, ranked once for every window's sum. Ranked by the last 7 days whatever the window:
+        /// ranked by one day, the tenth left out of a group of small members would be every member with a 差评 that
+        /// day, and a shared bad day would look good.
+        /// </summary>
+        private InstitutionFeatures[] Ranked() => ranked ??= [.. members.OrderByDescending(r => r[FeatureWindow.Days7].BadRate ?? 0)];
 
         public PeerSummary? Summary(Measure measure, FeatureWindow window)
         {
             if (!summarized[(int)measure, (int)window])
             {
-                var values = new List<double>(members.Count);
-                foreach (var row in members)
-                {
-                    if (Measures.ValueOf(row, measure, window) is { } value)
-                    {
-                        values.Add(value);
-                    }
-                }
-
-                summaries[(int)measure, (int)window] = Summarize(values);
+                // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
+                var values = pool.Values(measure, window);
+                summaries[(int)measure, (int)window] = values.Median(city) is { } median
+                    ? new PeerSummary(median, 1.4826 * values.Deviation(city, median)!.Value, values.Count(city))
+                    : null;
                 summarized[(int)measure, (int)window] = true;
             }
 
             return summaries[(int)measure, (int)window];
-        }
-
-        private static PeerSummary? Summarize(List<double> values)
-        {
-            if (values.Count == 0)
-            {
-                return null;
-            }
-
-            values.Sort();
-            var median = MedianOfSorted(values);
-            var deviations = values.ConvertAll(v => Math.Abs(v - median));
-            deviations.Sort();
-
-            // 1.4826 × MAD estimates a standard deviation, robust to the very outliers detection looks for.
-            return new PeerSummary(median, 1.4826 * MedianOfSorted(deviations), values.Count);
         }
 
     }
