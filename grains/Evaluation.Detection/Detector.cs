@@ -128,9 +128,12 @@ public sealed class Detector(DetectionSettings settings, ServiceItemCatalog cata
             }
 
             // Over a week most small members have no 差评 at all, so their median understates the group's rate;
-            // the pooled rate does not. The short window is tested most often, so it needs the wider margin.
-            var margin = window == FeatureWindow.Days7 ? settings.WeekBadRateMargin : settings.BadRateMargin;
-            var threshold = Math.Max(median, peers.PooledBadRate(row, window) ?? 0) + margin;
+            // the pooled rate does not. The short window is tested most often, so it needs the wider margin, and a
+            // rush or holiday the peers share stretches it as it stretched the differences between them.
+            var pooled = peers.PooledBadRate(row, window) ?? 0;
+            var margin = (window == FeatureWindow.Days7 ? settings.WeekBadRateMargin : settings.BadRateMargin)
+                * SharedMovement.Stretch(pooled, peers.PooledBadRate(row, FeatureWindow.Days90) ?? 0);
+            var threshold = Math.Max(median, pooled) + margin;
             var lower = Wilson.Lower(counts.Bad, counts.Ratings, settings.Z);
             if (counts.Bad >= settings.MinBad && lower > threshold)
             {

@@ -39,7 +39,7 @@ public sealed class DeclineTests
 
         // One member far worse than the rest on the same holiday: its own change counts.
         var worseOnHoliday = DetectorTests.Peers((index, traffic) =>
-            festival.Aggregate(traffic, (t, age) => t.Ratings(age, total: 20, bad: index == 0 ? 14 : 3)));
+            festival.Aggregate(traffic, (t, age) => t.Ratings(age, total: 20, bad: index == 0 ? 16 : 3)));
 
         // The same bad days on working days, the peers as usual, are a decline.
         var working = DetectorTests.Peers((index, traffic) => index == 0

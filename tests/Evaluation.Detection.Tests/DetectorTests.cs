@@ -79,6 +79,27 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void A_rush_every_peer_shares_stretches_the_margin_a_small_members_week_must_clear()
+    {
+        // A small station (2 ratings a day, none bad) whose last week brought 3 差评 among 5 ratings a day: 60 %.
+        static Traffic Station(int badPerDay) =>
+            Enumerable.Range(0, 7).Aggregate(new Traffic().Daily(days: 90, ratings: 2, bad: 0), (t, age) => t.Ratings(age, total: badPerDay, bad: badPerDay));
+
+        // The same week with the peers as usual, and in a rush where every peer's 差评率 rose from 5 % to 17 %.
+        var ordinary = Peers((index, traffic) => index == 0 ? Station(3) : traffic);
+        var rush = Peers((index, traffic) => index == 0
+            ? Station(3)
+            : Enumerable.Range(0, 7).Aggregate(traffic, (t, age) => t.Ratings(age, total: 10, bad: 4)));
+        var allBadInRush = Peers((index, traffic) => index == 0
+            ? Station(5)
+            : Enumerable.Range(0, 7).Aggregate(traffic, (t, age) => t.Ratings(age, total: 10, bad: 4)));
+
+        Assert.Contains(Detector.Score(ordinary, null, Traffic.Today).Signals, s => s.Raise && s.Reason == AlertReason.LowSatisfaction && s.InstitutionId == ordinary[0].Institution.Id);
+        Assert.DoesNotContain(Detector.Score(rush, null, Traffic.Today).Signals, s => s.Raise && s.Reason == AlertReason.LowSatisfaction);
+        Assert.Contains(Detector.Score(allBadInRush, null, Traffic.Today).Signals, s => s.Raise && s.Reason == AlertReason.LowSatisfaction && s.InstitutionId == allBadInRush[0].Institution.Id);
+    }
+
+    [Fact]
     public void Slow_service_with_good_ratings_is_flagged_as_slow_service()
     {
         var rows = Peers((index, traffic) => index == 0 ? new Traffic().Daily(days: 90, ratings: 20, bad: 1, services: 10, late: 6, hours: 400) : traffic);

@@ -35,7 +35,33 @@ public sealed class SharedMovementTests
 
         Assert.Null(SharedMovement.Expected(0.05, RateStream.Bad, thin, 0.05, holiday: true));
         Assert.Equal(0.05, SharedMovement.Expected(0.05, RateStream.Bad, thin, 0.05, holiday: false));
-        Assert.Equal(0.10, SharedMovement.Expected(0.05, RateStream.Bad, enough, 0.05, holiday: true)!.Value, 9);
+        Assert.Equal(0.10, SharedMovement.Expected(0.05, RateStream.Bad, enough, 0.05, holiday: false)!.Value, 9);
+    }
+
+    [Fact]
+    public void On_a_holiday_the_others_rate_counts_at_its_upper_bound_on_an_ordinary_day_at_its_estimate()
+    {
+        // 10 差评 of 100 against 5 % before: on a holiday 10 % plus two standard errors (6 points) is what the day may have done.
+        var day = new WindowCounts(Ratings: 100, Bad: 10, 0, 0, 0, 0, 0);
+
+        Assert.Equal(0.10, SharedMovement.Expected(0.05, RateStream.Bad, day, 0.05, holiday: false)!.Value, 9);
+        Assert.Equal(0.16, SharedMovement.Expected(0.05, RateStream.Bad, day, 0.05, holiday: true)!.Value, 9);
+
+        // The bound shrinks with the others' trials: ten times as many say the same within two points.
+        var busy = new WindowCounts(Ratings: 1000, Bad: 100, 0, 0, 0, 0, 0);
+        Assert.InRange(SharedMovement.Expected(0.05, RateStream.Bad, busy, 0.05, holiday: true)!.Value, 0.10, 0.12);
+
+        // A holiday the others did not rise on leaves the own rate as it is.
+        var calm = new WindowCounts(Ratings: 100, Bad: 5, 0, 0, 0, 0, 0);
+        Assert.Equal(0.05, SharedMovement.Expected(0.05, RateStream.Bad, calm, 0.05, holiday: true)!.Value, 9);
+    }
+
+    [Fact]
+    public void A_margin_stretches_as_the_others_rate_rose_and_never_shrinks()
+    {
+        Assert.Equal(3, SharedMovement.Stretch(0.15, 0.05), 9);
+        Assert.Equal(1, SharedMovement.Stretch(0.03, 0.05));
+        Assert.Equal(1, SharedMovement.Stretch(0.15, 0));
     }
 
     [Fact]
