@@ -1,3 +1,4 @@
+using System.Text;
 using Evaluation.Contracts.Ingestion;
 using Evaluation.Contracts.Registry;
 using Evaluation.Grains.Cases;
@@ -18,9 +19,11 @@ namespace Evaluation.Grains.EventLog;
 public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSettings? notifications = null) : IEventLog
 {
     // ON COMMIT DELETE ROWS keeps the tables per session (pooled connections reuse them) and empties them per batch.
+    // No index: every statement joins them whole (hash joins), and keeping a primary key cost a tenth of the statement
+    // list's CPU. ord is unique without one: the log numbers the rows it copies, and claimed takes an ord at most once.
     private const string PrepareSql = """
         CREATE TEMP TABLE IF NOT EXISTS incoming (
-            ord int PRIMARY KEY, dedup_key text NOT NULL, open_key text, institution_id text NOT NULL,
+            ord int NOT NULL, dedup_key text NOT NULL, open_key text, institution_id text NOT NULL,
             kind smallint NOT NULL, source_id text NOT NULL, service_item text NOT NULL, channel smallint NOT NULL,
             domain smallint NOT NULL, day date NOT NULL, occurred_at timestamptz NOT NULL, level smallint,
             tags text[], comment text, real_name boolean, contact_sealed bytea, accepted_at timestamptz,
@@ -31,7 +34,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
             follow_up_id text, source text, service_record_id text, record_key text, verified boolean NOT NULL,
             record_of_institution text, rated_service_day date, topics text[]
         ) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS claimed (ord int PRIMARY KEY, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS claimed (ord int NOT NULL, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
         """;
 
     private const string CopySql = """
@@ -50,7 +53,9 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
     // lock of ours (the unique index gives each key one winner; a claim waits only for a batch holding the same key, and
     // that batch waits on institution locks only, never on keys), and only for institutions with a claimed event, so a
     // batch of re-sent items never queues. Locks are always taken in the same order (institutions by id, keys by key)
-    // so concurrent batches queue behind each other instead of deadlocking.
+    // so concurrent batches queue behind each other instead of deadlocking. Sorts whose order only has to be the same
+    // in every batch (the key claims, the numbering) compare bytes (COLLATE "C"): under the database's C.UTF-8 a sort
+    // of a batch's keys goes through the locale and without abbreviated keys.
     // 一事一评: a rating naming a record that only another institution handled is refused before its key is claimed, so
     // it can be sent again corrected. Whether the rating is verified and which completed service it makes rated is
     // decided under the lock: a record and a rating of it concern the same institution, so their batches take turns
@@ -58,27 +63,45 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
     // the record completed). An exclusion (kinds 3 and 10) takes the topics of the rating it excludes from the log, so it
     // subtracts exactly what that rating added (none for one logged before topics); an exclusion's source_id is the
     // rating's reference (SourceNames.Qualify).
-    private const string AppendSql = """
+    // A statement that can find nothing in a batch is left out of its list (StatementsFor): a batch of plain ratings
+    // names no service record, opens nothing and excludes nothing, and each statement left out is a pass over the
+    // session table and a plan fewer (docs/performance.md, round 4).
+    private const string PositionsSql = """
         INSERT INTO institution_position (institution_id)
             SELECT DISTINCT institution_id FROM incoming i
             WHERE NOT EXISTS (SELECT 1 FROM institution_position p WHERE p.institution_id = i.institution_id) ORDER BY 1
             ON CONFLICT DO NOTHING;
+        """;
+
+    // Ratings naming a service record (kind 0 with service_record_id).
+    private const string RecordOfOtherInstitutionSql = """
         UPDATE incoming i SET record_of_institution = r.other
             FROM (SELECT n.ord, min(s.institution_id) AS other
                   FROM incoming n JOIN service_record_ref s ON s.record_id = n.service_record_id
                   WHERE n.kind = 0 GROUP BY n.ord HAVING NOT bool_or(s.institution_id = n.institution_id)) r
             WHERE i.ord = r.ord;
         SELECT ord, record_of_institution FROM incoming WHERE record_of_institution IS NOT NULL;
+        """;
+
+    private const string ClaimSql = """
         WITH fresh AS (
-            INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming WHERE record_of_institution IS NULL ORDER BY dedup_key
+            INSERT INTO event_key (dedup_key) SELECT dedup_key FROM incoming WHERE record_of_institution IS NULL ORDER BY dedup_key COLLATE "C"
             ON CONFLICT DO NOTHING RETURNING dedup_key)
         INSERT INTO claimed (ord) SELECT i.ord FROM incoming i JOIN fresh USING (dedup_key);
+        """;
+
+    // Completions (open_key).
+    private const string OpenKeysSql = """
         WITH never_open AS (
             INSERT INTO event_key (dedup_key)
                 SELECT i.open_key FROM incoming i JOIN claimed USING (ord) WHERE i.open_key IS NOT NULL ORDER BY 1
             ON CONFLICT DO NOTHING RETURNING dedup_key)
         UPDATE claimed c SET had_open = NOT EXISTS (SELECT 1 FROM never_open n WHERE n.dedup_key = i.open_key)
             FROM incoming i WHERE i.ord = c.ord AND i.open_key IS NOT NULL;
+        """;
+
+    // Ratings of a record (kind 0 with record_key).
+    private const string FirstRatingSql = """
         WITH first_rating AS (
             INSERT INTO event_key (dedup_key)
                 SELECT i.record_key FROM incoming i JOIN claimed USING (ord) WHERE i.kind = 0 AND i.record_key IS NOT NULL ORDER BY 1
@@ -86,18 +109,44 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         DELETE FROM claimed c USING incoming i
             WHERE i.ord = c.ord AND i.kind = 0 AND i.record_key IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM first_rating f WHERE f.dedup_key = i.record_key);
+        """;
+
+    private const string LockSql = """
         SELECT count(*) FROM (SELECT 1 FROM institution_position
             WHERE institution_id IN (SELECT i.institution_id FROM incoming i JOIN claimed USING (ord)) ORDER BY institution_id FOR UPDATE) AS locked;
+        """;
+
+    // Ratings naming a service record (kind 0 with service_record_id).
+    private const string VerifiedSql = """
         UPDATE incoming i SET verified = true, rated_service_day = r.done
             FROM (SELECT n.ord, max(s.completed_day) AS done
                   FROM incoming n JOIN claimed USING (ord)
                       JOIN service_record_ref s ON s.record_id = n.service_record_id AND s.institution_id = n.institution_id
                   WHERE n.kind = 0 GROUP BY n.ord) r
             WHERE i.ord = r.ord;
+        """;
+
+    // Completions of a record (kind 2 with record_key).
+    private const string RatedCompletionSql = """
         UPDATE incoming i SET rated_service_day = i.day
             FROM claimed c WHERE c.ord = i.ord AND i.kind = 2 AND EXISTS (SELECT 1 FROM event_key k WHERE k.dedup_key = i.record_key);
+        """;
+
+    // Only in a batch with an exclusion (kinds 3 and 10), after the lock: the topics of the rating it excludes, from
+    // the log (none for one logged before topics). Kept out of the numbering statement because planning a look-up in
+    // every monthly partition cost that statement ten times its own planning in every batch, exclusion or not.
+    private const string ExclusionTopicsSql = """
+        UPDATE incoming n SET topics = (SELECT r.topics FROM event_log r
+                WHERE r.institution_id = n.institution_id AND r.kind = 0
+                  AND n.source_id = CASE WHEN coalesce(r.source, 'development') = 'development' THEN r.source_id
+                                         ELSE r.source || ':' || r.source_id END
+                ORDER BY r.position LIMIT 1)
+            FROM claimed c WHERE c.ord = n.ord AND n.kind IN (3, 10);
+        """;
+
+    private const string NumberSql = """
         WITH numbered AS (
-            SELECT i.*, c.had_open, p.last_position + row_number() OVER (PARTITION BY i.institution_id ORDER BY i.ord) AS position
+            SELECT i.*, c.had_open, p.last_position + row_number() OVER (PARTITION BY i.institution_id COLLATE "C" ORDER BY i.ord) AS position
             FROM incoming i JOIN claimed c USING (ord) JOIN institution_position p USING (institution_id)),
         moved AS (
             UPDATE institution_position p SET last_position = m.top
@@ -111,13 +160,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
                     n.level, n.tags, n.comment, n.real_name, NULL, n.accepted_at, n.completed_at, n.on_time, n.handling_hours,
                     CASE WHEN n.kind = 2 THEN n.had_open WHEN n.kind BETWEEN 4 AND 9 THEN n.left_overdue END,
                     n.source, n.service_record_id, CASE WHEN n.kind IN (0, 3, 10) THEN n.verified END, n.rated_service_day,
-                    CASE WHEN n.kind IN (3, 10) THEN (SELECT r.topics FROM event_log r
-                        WHERE r.institution_id = n.institution_id AND r.kind = 0
-                          AND n.source_id = CASE WHEN coalesce(r.source, 'development') = 'development' THEN r.source_id
-                                                 ELSE r.source || ':' || r.source_id END
-                        ORDER BY r.position LIMIT 1)
-                        ELSE n.topics END
-                FROM numbered n ORDER BY n.institution_id, n.position
+                    n.topics
+                FROM numbered n ORDER BY n.institution_id COLLATE "C", n.position
                 RETURNING institution_id, position, topics),
         known_records AS (
             INSERT INTO service_record_ref (record_id, institution_id, completed_day)
@@ -203,7 +247,7 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         await CopyAsync(connection, events, cancellationToken);
 
         var outcomes = new AppendOutcome[events.Count];
-        await using (var append = new NpgsqlCommand(AppendSql, connection, transaction))
+        await using (var append = new NpgsqlCommand(StatementsFor(events), connection, transaction))
         await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
         {
             // Two result sets matter, told apart by their width: the refused ratings (2 columns) and the logged
@@ -242,6 +286,23 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
         await Outbox.AddAsync(connection, transaction, announced, (notifications ?? new NotificationSettings()).DeadLetterAfter, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
+    }
+
+    /// <summary>The statement list of a batch: every statement that can find something among its events, in order.</summary>
+    private static string StatementsFor(IReadOnlyList<PendingEvent> events)
+    {
+        bool Any(Func<PendingEvent, bool> predicate) => events.Any(predicate);
+        var namesRecord = Any(e => e.Kind == LoggedEventKind.Evaluation && e.ServiceRecordId is not null);
+        var sql = new StringBuilder(PositionsSql);
+        sql.Append(namesRecord ? RecordOfOtherInstitutionSql : "").Append(ClaimSql)
+            .Append(Any(e => e.OpenKey is not null) ? OpenKeysSql : "")
+            .Append(Any(e => e.Kind == LoggedEventKind.Evaluation && e.RecordKey is not null) ? FirstRatingSql : "")
+            .Append(LockSql)
+            .Append(namesRecord ? VerifiedSql : "")
+            .Append(Any(e => e.Kind == LoggedEventKind.ServiceCompleted && e.RecordKey is not null) ? RatedCompletionSql : "")
+            .Append(Any(e => e.Kind is LoggedEventKind.EvaluationExcluded or LoggedEventKind.EvaluationSourceExcluded) ? ExclusionTopicsSql : "")
+            .Append(NumberSql);
+        return sql.ToString();
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
