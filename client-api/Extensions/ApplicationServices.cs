@@ -47,6 +47,7 @@ public static class ApplicationServices
             // After a restart of the whole cluster the silos listen on new gateways; find them within seconds.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseEvaluationTls(settings.Tls);
+            client.Services.AddClusterExceptionTypes();
             client.AddActivityPropagation();
             client.AddDashboard();
             if (settings.InMemory)

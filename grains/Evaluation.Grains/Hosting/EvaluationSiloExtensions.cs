@@ -74,6 +74,7 @@ public static class EvaluationSiloExtensions
         }
 
         silo.UseEvaluationTls(settings.Tls);
+        silo.Services.AddClusterExceptionTypes();
         return silo.AddEvaluationServices(settings);
     }
 
