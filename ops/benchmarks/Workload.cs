@@ -114,7 +114,7 @@ internal sealed class Workload(IReadOnlyList<Institution> institutions, int seed
     /// <summary>The same rows through the log's append (key claim, numbering, insert), batched as the API batches them.</summary>
     public static async Task AppendThroughLogAsync(string connectionString, IReadOnlyList<Rating> ratings)
     {
-        await using var dataSource = NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(connectionString));
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var log = new PostgresEventLog(dataSource);
         await Parallel.ForEachAsync(ratings.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) =>
             await log.AppendAsync([.. batch.Select(r => new PendingEvent(

@@ -18,11 +18,15 @@ namespace Evaluation.Grains.EventLog;
 /// </summary>
 public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSettings? notifications = null) : IEventLog
 {
-    // ON COMMIT DELETE ROWS keeps the tables per session (pooled connections reuse them) and empties them per batch.
-    // No index: every statement joins them whole (hash joins), and keeping a primary key cost a tenth of the statement
+    // Created in each batch's transaction and dropped with it. Kept for the session (ON COMMIT DELETE ROWS, which saved
+    // the catalogue writes of creating them per batch), they made every backend that ever appended hang at its exit
+    // under synchronous replication: PostgreSQL drops a session's temp tables at exit in a transaction of its own,
+    // whose commit waits for the standby, and a dying backend cannot be told to stop waiting. A planned switchover
+    // stops the old primary exactly when the standby no longer replicates, so its fast shutdown never finished
+    // (the failover tests hung on it). No index: every statement joins them whole (hash joins), and keeping a primary key cost a tenth of the statement
     // list's CPU. ord is unique without one: the log numbers the rows it copies, and claimed takes an ord at most once.
     private const string PrepareSql = """
-        CREATE TEMP TABLE IF NOT EXISTS incoming (
+        CREATE TEMP TABLE incoming (
             ord int NOT NULL, dedup_key text NOT NULL, open_key text, institution_id text NOT NULL,
             kind smallint NOT NULL, source_id text NOT NULL, service_item text NOT NULL, channel smallint NOT NULL,
             domain smallint NOT NULL, day date NOT NULL, occurred_at timestamptz NOT NULL, level smallint,
@@ -33,8 +37,8 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
             follow_up_due_at timestamptz, follow_up_from_revision int, follow_up_overdue_noted boolean,
             follow_up_id text, source text, service_record_id text, record_key text, verified boolean NOT NULL,
             record_of_institution text, rated_service_day date, topics text[]
-        ) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS claimed (ord int NOT NULL, had_open boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE claimed (ord int NOT NULL, had_open boolean NOT NULL DEFAULT false) ON COMMIT DROP;
         """;
 
     private const string CopySql = """

@@ -80,7 +80,7 @@ public static class EvaluationSiloExtensions
 
     public static ISiloBuilder AddPostgresEventLog(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(PostgresConnections.Bounded(connectionString))));
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Bounded(connectionString)));
         silo.Services.AddEventLog<PostgresEventLog>();
         silo.Services.AddSingleton<IFollowUpStore, PostgresFollowUpStore>();
         silo.Services.AddSingleton<IMonthLogReader, PostgresMonthLogReader>();

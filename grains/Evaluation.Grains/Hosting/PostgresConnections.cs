@@ -22,14 +22,4 @@ public static class PostgresConnections
 
         return builder.ConnectionString;
     }
-
-    /// <summary>
-    /// Pooled connections that keep their session when returned to the pool. The event log appends through session
-    /// temp tables (<see cref="EventLog.PostgresEventLog"/>); Npgsql's reset on return (DISCARD ALL) dropped them, so
-    /// every batch created them again: catalogue writes and WAL on each batch, measured in docs/performance.md. Only the
-    /// silo's data-access pool uses it: nothing there keeps other session state (settings are SET LOCAL, advisory locks
-    /// transaction-scoped; the schema migrator's session lock has a connection of its own).
-    /// </summary>
-    public static string KeepingSessions(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 }

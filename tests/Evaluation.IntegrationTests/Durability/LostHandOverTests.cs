@@ -31,7 +31,7 @@ public sealed class LostHandOverTests(PostgresDatabase database) : IClassFixture
         var start = (await institution.GetAggregate()).Position;
 
         // Logged straight to the log: committed, never handed over, as when the ingesting silo died after the commit.
-        await using var dataSource = NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(database.ConnectionString));
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var log = new PostgresEventLog(dataSource);
         var lost = await log.AppendAsync([Rating(target, "lost-quiet")], Ct);
         var quietEnd = lost[0].Logged!.Position;

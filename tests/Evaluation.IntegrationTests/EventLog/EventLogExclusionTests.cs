@@ -23,7 +23,7 @@ public sealed class EventLogExclusionTests(PostgresDatabase database) : IClassFi
     [Fact]
     public async Task An_exclusion_takes_the_topics_of_the_logged_rating_and_its_batch_neighbours_keep_theirs()
     {
-        await using var dataSource = NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(database.ConnectionString));
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var log = new PostgresEventLog(dataSource);
         var rated = await log.AppendAsync(
             [Rating("ex-a", "bad", ["queue"]), Rating("ex-a", "bad-untopical", null), Rating("ex-b", "bad", ["fees"])], Ct);

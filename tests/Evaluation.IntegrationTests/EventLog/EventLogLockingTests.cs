@@ -26,7 +26,7 @@ public sealed class EventLogLockingTests(PostgresDatabase database) : IClassFixt
     [Fact]
     public async Task Re_sent_items_do_not_wait_for_a_batch_holding_the_institution_and_new_ones_are_numbered_after_it()
     {
-        await using var dataSource = NpgsqlDataSource.Create(PostgresConnections.KeepingSessions(database.ConnectionString));
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var log = new PostgresEventLog(dataSource);
         Assert.Equal(1L, (await log.AppendAsync([Rating("held", "first")], Ct))[0].Logged!.Position);
 
