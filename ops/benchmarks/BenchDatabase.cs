@@ -24,17 +24,19 @@ internal static class BenchDatabase
                 await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database}{force}");
                 return;
             }
-            catch (PostgresException ex)
+            catch (PostgresException ex) when (attempt < DropAttempts)
             {
-                Console.Error.WriteLine($"bench: dropping {database}{force} failed ({ex.MessageText})");
+                Console.Error.WriteLine($"bench: dropping {database}{force} failed ({ex.MessageText}); retrying");
                 await Task.Delay(TimeSpan.FromSeconds(3));
             }
+            catch (PostgresException ex)
+            {
+                Console.Error.WriteLine($"bench: could not drop {database} ({ex.MessageText}); drop it by hand");
+            }
         }
-
-        Console.Error.WriteLine($"bench: could not drop {database}; drop it by hand");
     }
 
-    public static async Task ExecuteAsync(string server, string sql)
+    private static async Task ExecuteAsync(string server, string sql)
     {
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

@@ -23,8 +23,9 @@ public sealed class PostgresEventLog(NpgsqlDataSource dataSource, NotificationSe
     // under synchronous replication: PostgreSQL drops a session's temp tables at exit in a transaction of its own,
     // whose commit waits for the standby, and a dying backend cannot be told to stop waiting. A planned switchover
     // stops the old primary exactly when the standby no longer replicates, so its fast shutdown never finished
-    // (the failover tests hung on it). No index: every statement joins them whole (hash joins), and keeping a primary key cost a tenth of the statement
-    // list's CPU. ord is unique without one: the log numbers the rows it copies, and claimed takes an ord at most once.
+    // (the failover tests hung on it).
+    // No index: every statement joins them whole (hash joins), and a primary key cost a tenth of the statement list's
+    // CPU. ord is unique without one: the log numbers the rows it copies, and claimed takes an ord at most once.
     private const string PrepareSql = """
         CREATE TEMP TABLE incoming (
             ord int NOT NULL, dedup_key text NOT NULL, open_key text, institution_id text NOT NULL,
